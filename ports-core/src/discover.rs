@@ -1,0 +1,115 @@
+//! Which registry applies: `PORTS_REGISTRY`, else the nearest `ports.json` up to the root, else
+//! the embedded standard. The macros start from `CARGO_MANIFEST_DIR`, the CLI from the current
+//! directory.
+
+use std::ffi::OsStr;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The name of a registry file found by walking up.
+pub const REGISTRY_FILE: &str = "ports.json";
+
+/// Where the registry in force came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The path in the `PORTS_REGISTRY` env var, as written there.
+    Env(String),
+    /// A `ports.json` found walking up from the start directory.
+    Found,
+    /// No file: the embedded standard.
+    Embedded,
+}
+
+/// The outcome of [`discover`]: the file to read (none for the embedded registry), how it was
+/// chosen, and the root that bounded the search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discovery {
+    /// The registry file, or `None` for the embedded registry.
+    pub path: Option<PathBuf>,
+    /// How it was chosen.
+    pub origin: Origin,
+    /// The nearest directory at or above the start holding `Cargo.lock` or `.git`.
+    pub root: Option<PathBuf>,
+}
+
+impl Discovery {
+    /// The path to show a user: relative to the root when inside it (stable from machine to
+    /// machine), else as found.
+    #[must_use]
+    pub fn display_path(&self) -> Option<String> {
+        let path = self.path.as_ref()?;
+        if let Origin::Env(value) = &self.origin {
+            return Some(value.clone());
+        }
+        let shown = self
+            .root
+            .as_ref()
+            .and_then(|root| path.strip_prefix(root).ok())
+            .unwrap_or(path);
+        Some(shown.display().to_string())
+    }
+}
+
+impl fmt::Display for Discovery {
+    /// `the embedded registry`, `ports.json`, or `custom.json (PORTS_REGISTRY)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.origin, self.display_path()) {
+            (Origin::Env(_), Some(path)) => write!(f, "{path} (PORTS_REGISTRY)"),
+            (_, Some(path)) => write!(f, "{path}"),
+            (_, None) => write!(f, "the embedded registry"),
+        }
+    }
+}
+
+/// The nearest directory at or above `start` that holds `Cargo.lock` or `.git`.
+#[must_use]
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join("Cargo.lock").exists() || dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// Finds the registry for a crate or a directory.
+///
+/// 1. `ports_registry` (the value of `PORTS_REGISTRY`), taken from the root when relative, else
+///    from `start`;
+/// 2. else the first `ports.json` walking up from `start` to the root, inclusive — never above
+///    it; with no root above `start`, only `start`'s own `ports.json` when `own_dir` is set (the
+///    CLI), none otherwise (the macros, for a crate outside any workspace);
+/// 3. else the embedded registry.
+///
+/// An empty `PORTS_REGISTRY` counts as unset.
+///
+/// ```
+/// let dir = std::env::temp_dir().join("ports-core-doc-discover");
+/// let found = ports_core::discover(&dir, None, false);
+/// assert_eq!(found.path, None);
+/// assert_eq!(found.to_string(), "the embedded registry");
+/// ```
+#[must_use]
+pub fn discover(start: &Path, ports_registry: Option<&OsStr>, own_dir: bool) -> Discovery {
+    let root = find_root(start);
+    if let Some(value) = ports_registry.filter(|v| !v.is_empty()) {
+        let given = Path::new(value);
+        let path = if given.is_absolute() {
+            given.to_path_buf()
+        } else {
+            root.as_deref().unwrap_or(start).join(given)
+        };
+        return Discovery { path: Some(path), origin: Origin::Env(value.to_string_lossy().into_owned()), root };
+    }
+    let found = match &root {
+        Some(root) => start
+            .ancestors()
+            .take_while(|dir| dir.starts_with(root))
+            .map(|dir| dir.join(REGISTRY_FILE))
+            .find(|candidate| candidate.is_file()),
+        None if own_dir => Some(start.join(REGISTRY_FILE)).filter(|candidate| candidate.is_file()),
+        None => None,
+    };
+    match found {
+        Some(path) => Discovery { path: Some(path), origin: Origin::Found, root },
+        None => Discovery { path: None, origin: Origin::Embedded, root },
+    }
+}

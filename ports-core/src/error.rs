@@ -1,0 +1,297 @@
+//! What goes wrong when a registry is read: I/O, JSON syntax or shape, and broken rules.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+/// One broken rule of a registry, naming the entries at fault.
+///
+/// [`Registry::problems`](crate::Registry::problems) returns every one it finds, not just the
+/// first. Services are named by id and port (`service \`zero-gateway\` (4410)`), groups by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// The block ends before it starts, or starts at port 0.
+    BadBlock {
+        /// First port.
+        start: u16,
+        /// Last port.
+        end: u16,
+    },
+    /// A group ends before it starts.
+    EmptyGroup {
+        /// The group's id.
+        group: String,
+        /// First port.
+        start: u16,
+        /// Last port.
+        end: u16,
+    },
+    /// A group reaches outside the block.
+    GroupOutsideBlock {
+        /// The group's id.
+        group: String,
+        /// The group's range.
+        start: u16,
+        /// The group's last port.
+        end: u16,
+        /// The block's first port.
+        block_start: u16,
+        /// The block's last port.
+        block_end: u16,
+    },
+    /// Two groups share ports.
+    GroupsOverlap {
+        /// The first group (registry order).
+        first: String,
+        /// The second group.
+        second: String,
+        /// The first shared port.
+        from: u16,
+        /// The last shared port.
+        to: u16,
+    },
+    /// An id (of a group or a service) is not kebab-case.
+    BadId {
+        /// `"group"` or `"service"`.
+        kind: &'static str,
+        /// The id as written.
+        id: String,
+    },
+    /// Two groups, or two services, have the same id.
+    DuplicateId {
+        /// `"group"` or `"service"`.
+        kind: &'static str,
+        /// The id.
+        id: String,
+    },
+    /// A service port is 0.
+    PortZero {
+        /// The service's id.
+        service: String,
+    },
+    /// Two services own the same port.
+    DuplicatePort {
+        /// The port.
+        port: u16,
+        /// The first owner (registry order).
+        first: String,
+        /// The second owner.
+        second: String,
+    },
+    /// A service names a group that does not exist.
+    UnknownGroup {
+        /// The service's id.
+        service: String,
+        /// The group it names.
+        group: String,
+        /// The closest existing group, if one is close.
+        closest: Option<String>,
+    },
+    /// A service's port lies outside its group.
+    PortOutsideGroup {
+        /// The service's id.
+        service: String,
+        /// Its port.
+        port: u16,
+        /// The group it names.
+        group: String,
+        /// That group's first port.
+        start: u16,
+        /// That group's last port.
+        end: u16,
+    },
+    /// An env var name is not `[A-Z][A-Z0-9_]*`.
+    BadEnv {
+        /// The service's id.
+        service: String,
+        /// The name as written.
+        env: String,
+    },
+    /// Two services use the same env var.
+    DuplicateEnv {
+        /// The variable.
+        env: String,
+        /// The first service (registry order).
+        first: String,
+        /// The second service.
+        second: String,
+    },
+    /// A config key is not a dotted path of `[A-Za-z0-9_-]+` segments.
+    BadConfigKey {
+        /// The service's id.
+        service: String,
+        /// The key as written.
+        key: String,
+    },
+    /// Two services use the same config key.
+    DuplicateConfigKey {
+        /// The key.
+        key: String,
+        /// The first service (registry order).
+        first: String,
+        /// The second service.
+        second: String,
+    },
+    /// A name or title is empty.
+    EmptyName {
+        /// `"group"` or `"service"`, or `"registry"` for the registry's own name.
+        kind: &'static str,
+        /// The entry's id (empty for the registry).
+        id: String,
+    },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::BadBlock { start, end } => write!(
+                f,
+                "block {start}-{end} is not a range of ports: it must start at 1 or above and end at or after its start"
+            ),
+            Problem::EmptyGroup { group, start, end } => write!(
+                f,
+                "group `{group}`: range {start}-{end} ends before it starts"
+            ),
+            Problem::GroupOutsideBlock { group, start, end, block_start, block_end } => write!(
+                f,
+                "group `{group}`: range {start}-{end} is outside the block {block_start}-{block_end}"
+            ),
+            Problem::GroupsOverlap { first, second, from, to } => {
+                let shared = if from == to { format!("port {from}") } else { format!("ports {from}-{to}") };
+                write!(f, "groups `{first}` and `{second}` overlap: both hold {shared}")
+            }
+            Problem::BadId { kind, id } => write!(
+                f,
+                "{kind} id `{id}` is not kebab-case: use lowercase ASCII letters and digits in segments joined by single hyphens (`zero-gateway`)"
+            ),
+            Problem::DuplicateId { kind, id } => write!(f, "{kind} id `{id}` is used more than once"),
+            Problem::PortZero { service } => write!(f, "service `{service}`: port 0 is not a port (1-65535)"),
+            Problem::DuplicatePort { port, first, second } => write!(
+                f,
+                "port {port} is registered twice: to `{first}` and to `{second}`"
+            ),
+            Problem::UnknownGroup { service, group, closest } => {
+                write!(f, "service `{service}`: unknown group `{group}`")?;
+                if let Some(closest) = closest {
+                    write!(f, " (did you mean `{closest}`?)")?;
+                }
+                Ok(())
+            }
+            Problem::PortOutsideGroup { service, port, group, start, end } => write!(
+                f,
+                "service `{service}`: port {port} is outside its group `{group}` ({start}-{end})"
+            ),
+            Problem::BadEnv { service, env } => write!(
+                f,
+                "service `{service}`: env var `{env}` is not a valid name: use [A-Z][A-Z0-9_]* (`GATEWAY_PORT`)"
+            ),
+            Problem::DuplicateEnv { env, first, second } => write!(
+                f,
+                "env var `{env}` is used by both `{first}` and `{second}`"
+            ),
+            Problem::BadConfigKey { service, key } => write!(
+                f,
+                "service `{service}`: config key `{key}` is not a dotted path of [A-Za-z0-9_-] segments (`workflow.webhook`)"
+            ),
+            Problem::DuplicateConfigKey { key, first, second } => write!(
+                f,
+                "config key `{key}` is used by both `{first}` and `{second}`"
+            ),
+            Problem::EmptyName { kind, id } if id.is_empty() => write!(f, "{kind} name is empty"),
+            Problem::EmptyName { kind, id } => write!(f, "{kind} `{id}`: name is empty"),
+        }
+    }
+}
+
+/// A registry that could not be read, parsed or validated.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RegistryError {
+    /// The file could not be read.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// The text is not JSON, or not of the registry's shape (a wrong type, a missing or unknown
+    /// field).
+    Syntax {
+        /// The file, when the registry came from one.
+        path: Option<PathBuf>,
+        /// Where in the document (`services[2].port`), when known.
+        at: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What serde_json said.
+        message: String,
+    },
+    /// The registry is well-formed but breaks rules: every problem found.
+    Invalid {
+        /// The file, when the registry came from one.
+        path: Option<PathBuf>,
+        /// Every broken rule.
+        problems: Vec<Problem>,
+    },
+}
+
+impl RegistryError {
+    /// The file the error is about, if the registry came from one.
+    #[must_use]
+    pub fn path(&self) -> Option<&std::path::Path> {
+        match self {
+            RegistryError::Io { path, .. } => Some(path),
+            RegistryError::Syntax { path, .. } | RegistryError::Invalid { path, .. } => path.as_deref(),
+        }
+    }
+
+    /// The same error, about `path` (used when the text was read by the caller).
+    #[must_use]
+    pub fn with_path(mut self, file: impl Into<PathBuf>) -> Self {
+        match &mut self {
+            RegistryError::Io { path, .. } => *path = file.into(),
+            RegistryError::Syntax { path, .. } | RegistryError::Invalid { path, .. } => *path = Some(file.into()),
+        }
+        self
+    }
+}
+
+impl fmt::Display for RegistryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = |path: &Option<PathBuf>| match path {
+            Some(path) => path.display().to_string(),
+            None => "registry".to_owned(),
+        };
+        match self {
+            RegistryError::Io { path, source } => write!(f, "cannot read registry {}: {source}", path.display()),
+            RegistryError::Syntax { path, at, line, column, message } => {
+                write!(f, "{}:{line}:{column}: ", name(path))?;
+                if !at.is_empty() && at != "." {
+                    write!(f, "at `{at}`: ")?;
+                }
+                write!(f, "{message}")
+            }
+            RegistryError::Invalid { path, problems } => {
+                let count = problems.len();
+                let plural = if count == 1 { "" } else { "s" };
+                write!(f, "{} is invalid ({count} problem{plural}):", name(path))?;
+                for problem in problems {
+                    write!(f, "\n  - {problem}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for RegistryError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RegistryError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}

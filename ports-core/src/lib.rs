@@ -1,0 +1,47 @@
+//! The CodeCoder port registry, as code.
+//!
+//! The team's port-allocation standard splits the block 4400-4449 into five groups of ten and
+//! names every service's port. This crate is that standard as data and rules:
+//!
+//! - [`Registry`]: the model of a registry file (`ports.json`), with [`Registry::embedded()`]
+//!   returning the standard itself, so everything works with no file at all;
+//! - validation ([`Registry::problems`]): every rule a registry must keep, in one place, used by
+//!   the `#[service]` and `ports!` macros at compile time and by the `ports` command;
+//! - the [`Service`] trait that `#[service(...)]` implements, and the [`Resolver`], which finds a
+//!   service's effective [`Endpoint`]: env var, then config file, then the registry default;
+//! - [`lease_test_port`]: a bound listener on a free port of the `test` group.
+//!
+//! ```
+//! use ports_core::Registry;
+//!
+//! let registry = Registry::embedded();
+//! let gateway = registry.service("zero-gateway").unwrap();
+//! assert_eq!(gateway.port, 4410);
+//! assert_eq!(registry.group_of(4411).unwrap().id, "rust");
+//! assert_eq!(registry.next_free("rust"), Ok(Some(4413)));
+//! ```
+#![forbid(unsafe_code)]
+
+mod claim;
+mod discover;
+mod error;
+mod lease;
+mod load;
+mod model;
+mod resolve;
+mod service;
+mod validate;
+
+pub use claim::{Claim, ClaimError, ClaimField};
+pub use discover::{discover, find_root, Discovery, Origin};
+pub use error::{Problem, RegistryError};
+pub use lease::{lease_service_port, lease_test_port, lease_test_port_in, LeaseError};
+pub use model::{Block, Group, Registry, ServiceEntry, UnknownGroup};
+pub use resolve::{Endpoint, ResolveError, Resolver, Source, Target};
+pub use service::{Service, DEFAULT_HOST};
+pub use validate::{is_config_key, is_env_name, is_kebab_id};
+
+/// Support for the code that `ports-macros` generates. Not public API: it may change in any
+/// release.
+#[doc(hidden)]
+pub mod __private;

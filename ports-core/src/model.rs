@@ -1,0 +1,249 @@
+//! The registry model: what a `ports.json` file holds.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+/// A port registry: a block of ports, split into groups, and the services that own ports in it.
+///
+/// Load one with [`Registry::parse`] or [`Registry::load`] (both validate it), or take the
+/// standard itself with [`Registry::embedded`]. The fields are public so that a registry can be
+/// read without ceremony; after changing one, [`Registry::problems`] tells whether it still
+/// keeps the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Registry {
+    /// The JSON Schema the file declares, if any (kept so that a rewrite preserves it).
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// The name of the project the registry belongs to (`"CodeCoder"`).
+    pub name: String,
+    /// The whole range the project uses (`4400-4449`).
+    pub block: Block,
+    /// The groups the block is split into, in order.
+    pub groups: Vec<Group>,
+    /// Every registered service, in registry order.
+    #[serde(default)]
+    pub services: Vec<ServiceEntry>,
+}
+
+/// The range of ports a registry covers, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Block {
+    /// First port of the block.
+    pub start: u16,
+    /// Last port of the block (inclusive).
+    pub end: u16,
+}
+
+/// A group of ports inside the block, such as `rust` (4410-4419).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// Kebab-case id (`"rust"`), as `group = "..."` names it.
+    pub id: String,
+    /// First port of the group.
+    pub start: u16,
+    /// Last port of the group (inclusive).
+    pub end: u16,
+    /// Human title, as the standard writes it (`"独立 Rust 服务"`).
+    pub title: String,
+    /// What the group's unallocated ports are kept for: the text of the standard's "预留" row.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserved: Option<String>,
+}
+
+/// One registered service: the owner of one port.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceEntry {
+    /// The port the service owns.
+    pub port: u16,
+    /// Kebab-case id (`"zero-gateway"`), unique in the registry.
+    pub id: String,
+    /// Human name (`"Zero Gateway"`).
+    pub name: String,
+    /// The id of the group the port lies in.
+    pub group: String,
+    /// What the service does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Technology stack (`"Bun/TypeScript"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<String>,
+    /// Protocol spoken on the port (`"http"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// Env var that overrides the port (`"GATEWAY_PORT"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+    /// Dotted key of the service's object in the config file (`"workflow.webhook"`): the port
+    /// is read from `<config>.port`, the host from `<config>.host`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+}
+
+/// The error of a lookup by group id when no group has that id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownGroup {
+    /// The id that was asked for.
+    pub id: String,
+    /// The ids that exist, in registry order.
+    pub known: Vec<String>,
+    /// The closest existing id, if one is close.
+    pub closest: Option<String>,
+}
+
+impl fmt::Display for UnknownGroup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown group `{}`", self.id)?;
+        if let Some(closest) = &self.closest {
+            write!(f, "; did you mean `{closest}`?")?;
+        }
+        write!(f, " (groups: {})", self.known.join(", "))
+    }
+}
+
+impl std::error::Error for UnknownGroup {}
+
+impl Group {
+    /// Whether `port` lies in this group.
+    ///
+    /// ```
+    /// let rust = ports_core::Registry::embedded().group("rust").unwrap();
+    /// assert!(rust.contains(4419) && !rust.contains(4420));
+    /// ```
+    #[must_use]
+    pub fn contains(&self, port: u16) -> bool {
+        (self.start..=self.end).contains(&port)
+    }
+
+    /// The ports of the group, in order.
+    pub fn ports(&self) -> impl Iterator<Item = u16> {
+        self.start..=self.end
+    }
+}
+
+impl fmt::Display for Group {
+    /// `rust (4410-4419)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}-{})", self.id, self.start, self.end)
+    }
+}
+
+impl Registry {
+    /// The standard itself (`port-allocation-standard.md`), shipped inside this crate.
+    ///
+    /// Parsed once per process.
+    ///
+    /// ```
+    /// let registry = ports_core::Registry::embedded();
+    /// assert_eq!(registry.name, "CodeCoder");
+    /// assert_eq!(registry.services.len(), 9);
+    /// ```
+    #[must_use]
+    pub fn embedded() -> &'static Registry {
+        static EMBEDDED: OnceLock<Registry> = OnceLock::new();
+        EMBEDDED.get_or_init(|| match Registry::parse(Self::EMBEDDED_JSON) {
+            Ok(registry) => registry,
+            // The embedded file is tested on every build (`embedded_registry_is_valid`); this
+            // arm can only be reached by editing it into an invalid state.
+            Err(error) => panic!("the embedded registry is invalid: {error}"),
+        })
+    }
+
+    /// The text of the embedded registry, as [`ports init`](https://docs.rs/ports-cli) writes it.
+    pub const EMBEDDED_JSON: &'static str = include_str!("standard.json");
+
+    /// The service with this id.
+    #[must_use]
+    pub fn service(&self, id: &str) -> Option<&ServiceEntry> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    /// The service that owns `port`.
+    #[must_use]
+    pub fn service_at(&self, port: u16) -> Option<&ServiceEntry> {
+        self.services.iter().find(|s| s.port == port)
+    }
+
+    /// The group with this id.
+    #[must_use]
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+
+    /// The group with this id, or an error naming the groups that exist and the closest one.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownGroup`] when no group has this id.
+    pub fn require_group(&self, id: &str) -> Result<&Group, UnknownGroup> {
+        self.group(id).ok_or_else(|| UnknownGroup {
+            id: id.to_owned(),
+            known: self.groups.iter().map(|g| g.id.clone()).collect(),
+            closest: closest(id, self.groups.iter().map(|g| g.id.as_str())).map(str::to_owned),
+        })
+    }
+
+    /// The group `port` lies in.
+    #[must_use]
+    pub fn group_of(&self, port: u16) -> Option<&Group> {
+        self.groups.iter().find(|g| g.contains(port))
+    }
+
+    /// Whether `port` is a port of the block.
+    #[must_use]
+    pub fn in_block(&self, port: u16) -> bool {
+        (self.block.start..=self.block.end).contains(&port)
+    }
+
+    /// The ports of `group` that no service owns, in order.
+    pub fn free_ports<'a>(&'a self, group: &'a Group) -> impl Iterator<Item = u16> + 'a {
+        group.ports().filter(|&p| self.service_at(p).is_none())
+    }
+
+    /// The lowest free port of a group — the standard's rule for a new service — or `None` when
+    /// the group is full.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownGroup`] when no group has this id.
+    pub fn next_free(&self, group: &str) -> Result<Option<u16>, UnknownGroup> {
+        let group = self.require_group(group)?;
+        Ok(self.free_ports(group).next())
+    }
+
+    /// The registered service id closest to `id` (a typo suggestion), if any is close.
+    #[must_use]
+    pub fn closest_service(&self, id: &str) -> Option<&ServiceEntry> {
+        let best = closest(id, self.services.iter().map(|s| s.id.as_str()))?;
+        self.service(best)
+    }
+
+    /// The registry as pretty JSON, in a stable layout (two-space indent, one entry per object,
+    /// fields in model order), ending with a newline.
+    #[must_use]
+    pub fn to_json_pretty(&self) -> String {
+        let mut out = match serde_json::to_string_pretty(self) {
+            Ok(text) => text,
+            // Every field is a string, an integer, a struct or a vector: serialization cannot
+            // fail.
+            Err(error) => unreachable!("serializing a registry failed: {error}"),
+        };
+        out.push('\n');
+        out
+    }
+}
+
+/// The candidate closest to `word` by Jaro-Winkler similarity, if it is close enough to be a
+/// plausible typo.
+pub(crate) fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}

@@ -1,0 +1,78 @@
+//! The `Service` trait: a Rust type that owns a registered port.
+
+use crate::model::Registry;
+use crate::resolve::{Endpoint, ResolveError, Resolver};
+
+/// The host a service binds when the config file names none.
+pub const DEFAULT_HOST: &str = "127.0.0.1";
+
+/// A service that owns a port of the registry.
+///
+/// Implemented by `#[service(port = N, group = "G")]` (from `ports-macros`), which checks the
+/// claim against the registry at compile time. The consts are the registry's entry; the
+/// methods find the effective endpoint: env var > config file > registry default.
+///
+/// ```
+/// use ports_core::{Registry, Resolver, Service, Source};
+///
+/// // What `#[service(port = 4410, group = "rust")] struct ZeroGateway;` generates, in short.
+/// struct ZeroGateway;
+/// impl Service for ZeroGateway {
+///     const ID: &'static str = "zero-gateway";
+///     const NAME: &'static str = "Zero Gateway";
+///     const PORT: u16 = 4410;
+///     const GROUP: &'static str = "rust";
+///     const ENV: Option<&'static str> = Some("GATEWAY_PORT");
+///     const CONFIG: Option<&'static str> = Some("gateway");
+///     fn registry() -> &'static Registry {
+///         Registry::embedded()
+///     }
+/// }
+///
+/// let resolver = Resolver::new().env("GATEWAY_PORT", "5410");
+/// let endpoint = ZeroGateway::resolve_with(&resolver)?;
+/// assert_eq!(endpoint.to_string(), "127.0.0.1:5410");
+/// assert_eq!(endpoint.source.to_string(), "GATEWAY_PORT=5410 (env)");
+/// # Ok::<(), ports_core::ResolveError>(())
+/// ```
+pub trait Service {
+    /// The registry id (`"zero-gateway"`).
+    const ID: &'static str;
+    /// The registry name (`"Zero Gateway"`).
+    const NAME: &'static str;
+    /// The registered port.
+    const PORT: u16;
+    /// The id of the port's group (`"rust"`).
+    const GROUP: &'static str;
+    /// The env var that overrides the port, if the service has one (`GATEWAY_PORT`).
+    const ENV: Option<&'static str>;
+    /// The service's key in the config file (`"gateway"`, `"workflow.webhook"`), if any.
+    const CONFIG: Option<&'static str>;
+    /// The host used when the config file names none.
+    const HOST: &'static str = DEFAULT_HOST;
+
+    /// The registry the type was checked against (for run-time checks: an override landing on
+    /// another service's port).
+    fn registry() -> &'static Registry;
+
+    /// The effective endpoint under the real environment: the env var, else
+    /// `CODECODER_CONFIG` or `~/.codecoder/config.json`, else the registry.
+    ///
+    /// # Errors
+    ///
+    /// A set-but-invalid override, a malformed config file, or an override landing on another
+    /// service's port: see [`ResolveError`].
+    fn resolve() -> Result<Endpoint, ResolveError> {
+        Resolver::from_env().resolve::<Self>()
+    }
+
+    /// The effective endpoint under a [`Resolver`] built in code (tests use this so as not to
+    /// touch the process environment).
+    ///
+    /// # Errors
+    ///
+    /// As [`Service::resolve`].
+    fn resolve_with(resolver: &Resolver) -> Result<Endpoint, ResolveError> {
+        resolver.resolve::<Self>()
+    }
+}

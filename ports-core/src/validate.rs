@@ -1,0 +1,188 @@
+//! The rules of a registry, all in one place: the macros, the CLI and the resolver call these.
+
+use std::collections::HashMap;
+
+use crate::error::Problem;
+use crate::model::{closest, Registry};
+
+/// Whether `id` is kebab-case: lowercase ASCII letters and digits in segments joined by single
+/// hyphens (`zero-gateway`, `svc-0`).
+///
+/// ```
+/// assert!(ports_core::is_kebab_id("zero-gateway"));
+/// assert!(!ports_core::is_kebab_id("Zero_Gateway"));
+/// assert!(!ports_core::is_kebab_id("a--b"));
+/// ```
+#[must_use]
+pub fn is_kebab_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .split('-')
+            .all(|seg| !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+/// Whether `name` is a valid env var name for a port override: `[A-Z][A-Z0-9_]*`.
+///
+/// ```
+/// assert!(ports_core::is_env_name("GATEWAY_PORT"));
+/// assert!(!ports_core::is_env_name("gateway_port"));
+/// ```
+#[must_use]
+pub fn is_env_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    matches!(bytes.next(), Some(b'A'..=b'Z'))
+        && bytes.all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Whether `key` is a dotted config path: segments of `[A-Za-z0-9_-]`, joined by single dots
+/// (`workflow.webhook`).
+///
+/// ```
+/// assert!(ports_core::is_config_key("workflow.webhook"));
+/// assert!(!ports_core::is_config_key("workflow..webhook"));
+/// ```
+#[must_use]
+pub fn is_config_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.split('.').all(|seg| {
+            !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        })
+}
+
+impl Registry {
+    /// Every rule the registry breaks, in a stable order (block, groups, services), each naming
+    /// the entries at fault. Empty when the registry is valid.
+    ///
+    /// ```
+    /// let mut registry = ports_core::Registry::embedded().clone();
+    /// registry.services[1].port = 4400;
+    /// let problems: Vec<String> = registry.problems().iter().map(ToString::to_string).collect();
+    /// assert_eq!(problems, ["port 4400 is registered twice: to `codecoder-api` and to `web-frontend`"]);
+    /// ```
+    #[must_use]
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        self.check_block(&mut problems);
+        self.check_groups(&mut problems);
+        self.check_services(&mut problems);
+        problems
+    }
+
+    fn check_block(&self, problems: &mut Vec<Problem>) {
+        let Self { block, name, .. } = self;
+        if block.start == 0 || block.end < block.start {
+            problems.push(Problem::BadBlock { start: block.start, end: block.end });
+        }
+        if name.trim().is_empty() {
+            problems.push(Problem::EmptyName { kind: "registry", id: String::new() });
+        }
+    }
+
+    fn check_groups(&self, problems: &mut Vec<Problem>) {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for group in &self.groups {
+            if !is_kebab_id(&group.id) {
+                problems.push(Problem::BadId { kind: "group", id: group.id.clone() });
+            }
+            let count = seen.entry(&group.id).or_default();
+            *count += 1;
+            if *count == 2 {
+                problems.push(Problem::DuplicateId { kind: "group", id: group.id.clone() });
+            }
+            if group.title.trim().is_empty() {
+                problems.push(Problem::EmptyName { kind: "group", id: group.id.clone() });
+            }
+            if group.end < group.start {
+                problems.push(Problem::EmptyGroup { group: group.id.clone(), start: group.start, end: group.end });
+            } else if group.start < self.block.start || group.end > self.block.end {
+                problems.push(Problem::GroupOutsideBlock {
+                    group: group.id.clone(),
+                    start: group.start,
+                    end: group.end,
+                    block_start: self.block.start,
+                    block_end: self.block.end,
+                });
+            }
+        }
+        for (i, first) in self.groups.iter().enumerate() {
+            for second in &self.groups[i + 1..] {
+                let from = first.start.max(second.start);
+                let to = first.end.min(second.end);
+                if from <= to && first.start <= first.end && second.start <= second.end {
+                    problems.push(Problem::GroupsOverlap {
+                        first: first.id.clone(),
+                        second: second.id.clone(),
+                        from,
+                        to,
+                    });
+                }
+            }
+        }
+    }
+
+    fn check_services(&self, problems: &mut Vec<Problem>) {
+        let mut ids: HashMap<&str, usize> = HashMap::new();
+        let mut ports: HashMap<u16, &str> = HashMap::new();
+        let mut envs: HashMap<&str, &str> = HashMap::new();
+        let mut keys: Vec<(&str, &str)> = Vec::new();
+        for service in &self.services {
+            let id = service.id.as_str();
+            if !is_kebab_id(id) {
+                problems.push(Problem::BadId { kind: "service", id: id.to_owned() });
+            }
+            let count = ids.entry(id).or_default();
+            *count += 1;
+            if *count == 2 {
+                problems.push(Problem::DuplicateId { kind: "service", id: id.to_owned() });
+            }
+            if service.name.trim().is_empty() {
+                problems.push(Problem::EmptyName { kind: "service", id: id.to_owned() });
+            }
+            if service.port == 0 {
+                problems.push(Problem::PortZero { service: id.to_owned() });
+            } else if let Some(first) = ports.insert(service.port, id) {
+                ports.insert(service.port, first);
+                problems.push(Problem::DuplicatePort { port: service.port, first: first.to_owned(), second: id.to_owned() });
+            }
+            match self.group(&service.group) {
+                None => problems.push(Problem::UnknownGroup {
+                    service: id.to_owned(),
+                    group: service.group.clone(),
+                    closest: closest(&service.group, self.groups.iter().map(|g| g.id.as_str())).map(str::to_owned),
+                }),
+                Some(group) if service.port != 0 && !group.contains(service.port) => {
+                    problems.push(Problem::PortOutsideGroup {
+                        service: id.to_owned(),
+                        port: service.port,
+                        group: group.id.clone(),
+                        start: group.start,
+                        end: group.end,
+                    });
+                }
+                Some(_) => {}
+            }
+            if let Some(env) = &service.env {
+                if !is_env_name(env) {
+                    problems.push(Problem::BadEnv { service: id.to_owned(), env: env.clone() });
+                } else if let Some(first) = envs.insert(env, id) {
+                    envs.insert(env, first);
+                    problems.push(Problem::DuplicateEnv { env: env.clone(), first: first.to_owned(), second: id.to_owned() });
+                }
+            }
+            if let Some(key) = &service.config {
+                if !is_config_key(key) {
+                    problems.push(Problem::BadConfigKey { service: id.to_owned(), key: key.clone() });
+                } else {
+                    if let Some((_, first)) = keys.iter().find(|(k, _)| *k == key.as_str()) {
+                        problems.push(Problem::DuplicateConfigKey {
+                            key: key.clone(),
+                            first: (*first).to_owned(),
+                            second: id.to_owned(),
+                        });
+                    }
+                    keys.push((key, id));
+                }
+            }
+        }
+    }
+}
