@@ -1,0 +1,146 @@
+//! Test-port leases: the bind is the lock, across threads and processes.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use ports_core::{lease_service_port, lease_test_port, lease_test_port_in, LeaseError, Registry};
+
+/// A registry whose test group sits on high, unusual ports, with its first port registered.
+fn registry(start: u16) -> Registry {
+    Registry::parse(&format!(
+        r#"{{ "name": "lease", "block": {{ "start": {start}, "end": {end} }},
+             "groups": [{{ "id": "test", "start": {start}, "end": {end}, "title": "tests" }}],
+             "services": [{{ "port": {start}, "id": "it", "name": "registered test", "group": "test" }}] }}"#,
+        end = start + 9
+    ))
+    .unwrap()
+}
+
+fn lease_nine_from_threads(registry: &Registry) -> Vec<Result<std::net::TcpListener, LeaseError>> {
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..9).map(|_| s.spawn(|| lease_test_port_in(registry, "test"))).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    })
+}
+
+#[test]
+fn nine_threads_get_nine_distinct_ports_and_the_tenth_fails() {
+    let registry = registry(47310);
+    let leases: Vec<_> = lease_nine_from_threads(&registry).into_iter().map(Result::unwrap).collect();
+    let ports: BTreeSet<u16> = leases.iter().map(|l| l.local_addr().unwrap().port()).collect();
+    assert_eq!(ports, (47311..=47319).collect::<BTreeSet<_>>(), "registered 47310 is never handed out");
+    for lease in &leases {
+        assert!(lease.local_addr().unwrap().ip().is_loopback());
+    }
+    let tenth = lease_test_port_in(&registry, "test").unwrap_err();
+    assert!(matches!(tenth, LeaseError::AllTaken { ref group, start: 47310, end: 47319 } if group == "test"));
+    assert_eq!(
+        tenth.to_string(),
+        "no free test port: every unregistered port of group `test` (47310-47319) is in use on 127.0.0.1"
+    );
+}
+
+#[test]
+fn dropping_a_lease_frees_its_port() {
+    let registry = registry(47330);
+    let mut leases: Vec<_> = lease_nine_from_threads(&registry).into_iter().map(Result::unwrap).collect();
+    let freed = leases.remove(4).local_addr().unwrap().port();
+    let again = lease_test_port_in(&registry, "test").unwrap();
+    assert_eq!(again.local_addr().unwrap().port(), freed);
+}
+
+#[test]
+fn a_port_held_by_someone_else_is_skipped() {
+    let registry = registry(47350);
+    let _other = std::net::TcpListener::bind(("127.0.0.1", 47351)).unwrap();
+    let lease = lease_test_port_in(&registry, "test").unwrap();
+    assert_eq!(lease.local_addr().unwrap().port(), 47352);
+}
+
+#[test]
+fn unknown_group_names_the_groups() {
+    let err = lease_test_port_in(&registry(47370), "tests").unwrap_err();
+    assert_eq!(err.to_string(), "unknown group `tests`; did you mean `test`? (groups: test)");
+}
+
+#[test]
+fn a_registered_test_port_is_leased_by_id() {
+    let registry = registry(47390);
+    let lease = lease_service_port(&registry, "it").unwrap();
+    assert_eq!(lease.local_addr().unwrap().port(), 47390);
+    assert!(matches!(lease_service_port(&registry, "it"), Err(LeaseError::Bind { port: 47390, .. })));
+    assert!(matches!(lease_service_port(&registry, "nope"), Err(LeaseError::UnknownService { .. })));
+}
+
+/// The embedded registry's 4441-4449: something else on the machine may hold some of them, so
+/// this asserts what must hold whatever the machine runs.
+#[test]
+fn embedded_test_group_hands_out_4441_to_4449() {
+    let mut held = Vec::new();
+    loop {
+        match lease_test_port() {
+            Ok(listener) => held.push(listener),
+            Err(LeaseError::AllTaken { group, start, end }) => {
+                assert_eq!((group.as_str(), start, end), ("test", 4440, 4449));
+                break;
+            }
+            Err(other) => panic!("{other}"),
+        }
+        assert!(held.len() <= 9, "more than nine leases");
+    }
+    let ports: BTreeSet<u16> = held.iter().map(|l| l.local_addr().unwrap().port()).collect();
+    assert_eq!(ports.len(), held.len());
+    assert!(ports.iter().all(|p| (4441..=4449).contains(p)), "{ports:?}");
+}
+
+/// Two processes leasing at once never share a port: each child leases four ports, prints
+/// them and holds them until its stdin closes, so both sets are held at the same time.
+#[test]
+fn two_processes_never_share_a_port() {
+    let spawn = || {
+        Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "child_leases_four", "--nocapture"])
+            .env("PORTS_LEASE_CHILD", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut children = [spawn(), spawn()];
+    let mut all = Vec::new();
+    let mut readers = Vec::new();
+    for child in &mut children {
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let ports: Vec<u16> = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .filter_map(|l| l.strip_prefix("LEASED ").map(|p| p.parse().unwrap()))
+            .take(4)
+            .collect();
+        assert_eq!(ports.len(), 4);
+        all.extend(ports);
+        readers.push(lines);
+    }
+    for (child, rest) in children.iter_mut().zip(readers) {
+        child.stdin.take().unwrap().write_all(b"done\n").unwrap();
+        let _rest: Vec<String> = rest.map_while(Result::ok).collect();
+        assert!(child.wait().unwrap().success());
+    }
+    let distinct: BTreeSet<u16> = all.iter().copied().collect();
+    assert_eq!(distinct.len(), 8, "shared a port: {all:?}");
+}
+
+#[test]
+fn child_leases_four() {
+    if std::env::var_os("PORTS_LEASE_CHILD").is_none() {
+        return;
+    }
+    let registry = registry(47410);
+    let held: Vec<_> = (0..4).map(|_| lease_test_port_in(&registry, "test").unwrap()).collect();
+    for lease in &held {
+        println!("LEASED {}", lease.local_addr().unwrap().port());
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).unwrap();
+}

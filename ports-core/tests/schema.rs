@@ -1,0 +1,44 @@
+//! `ports.schema.json` stays in step with the model: the embedded registry validates against it,
+//! and registries the model rejects for shape or per-field rules are rejected by it too.
+
+use serde_json::{json, Value};
+
+fn validator() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(include_str!("../ports.schema.json")).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+#[test]
+fn embedded_registry_matches_the_schema() {
+    let registry: Value = serde_json::from_str(ports_core::Registry::EMBEDDED_JSON).unwrap();
+    let v = validator();
+    let errors: Vec<String> = v.iter_errors(&registry).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // The model's own serialization matches too.
+    let rewritten: Value = serde_json::from_str(&ports_core::Registry::embedded().to_json_pretty()).unwrap();
+    assert!(v.is_valid(&rewritten));
+}
+
+#[test]
+fn schema_rejects_what_the_model_rejects() {
+    let v = validator();
+    let base: Value = serde_json::from_str(ports_core::Registry::EMBEDDED_JSON).unwrap();
+    let edits: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+        ("port as string", Box::new(|r| r["services"][0]["port"] = json!("4400"))),
+        ("port 0", Box::new(|r| r["services"][0]["port"] = json!(0))),
+        ("port 65536", Box::new(|r| r["services"][0]["port"] = json!(65536))),
+        ("bad id", Box::new(|r| r["services"][0]["id"] = json!("Zero_Gateway"))),
+        ("bad env", Box::new(|r| r["services"][4]["env"] = json!("gateway_port"))),
+        ("bad config key", Box::new(|r| r["services"][4]["config"] = json!("a..b"))),
+        ("unknown field", Box::new(|r| r["services"][0]["prot"] = json!(1))),
+        ("missing name", Box::new(|r| drop(r["services"][0].as_object_mut().unwrap().remove("name")))),
+        ("missing block", Box::new(|r| drop(r.as_object_mut().unwrap().remove("block")))),
+        ("group without title", Box::new(|r| drop(r["groups"][0].as_object_mut().unwrap().remove("title")))),
+    ];
+    for (what, edit) in edits {
+        let mut bad = base.clone();
+        edit(&mut bad);
+        assert!(!v.is_valid(&bad), "schema accepted: {what}");
+        assert!(ports_core::Registry::parse(&bad.to_string()).is_err(), "model accepted: {what}");
+    }
+}
