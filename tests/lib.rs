@@ -1,0 +1,28 @@
+//! Annotated services shared by the integration tests and the demo: the Zero services of the
+//! standard, declared as a Zero crate would declare them.
+#![forbid(unsafe_code)]
+
+use ports_macros::service;
+
+/// Authentication, routing and quotas (4410).
+#[service(port = 4410, group = "rust")]
+#[derive(Debug, Default)]
+pub struct ZeroGateway;
+
+/// Telegram/Discord/Slack/Feishu/WeCom channels (4411).
+#[service(port = 4411, group = "rust")]
+#[derive(Debug)]
+pub struct ZeroChannels {
+    /// Enabled channel names.
+    pub channels: Vec<String>,
+}
+
+/// Webhook/Cron/Git integration (4412): an enum works too.
+#[service(port = 4412, group = "rust")]
+#[derive(Debug)]
+pub enum ZeroWorkflow {
+    /// Incoming webhooks.
+    Webhook,
+    /// Scheduled jobs.
+    Cron,
+}
