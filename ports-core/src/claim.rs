@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::model::{Group, Registry, ServiceEntry, UnknownGroup};
+use crate::model::{Block, Group, Registry, ServiceEntry, UnknownGroup};
 use crate::validate::is_kebab_id;
 
 /// What a service type asks of the registry: its id, port and group.
@@ -50,6 +50,8 @@ pub enum ClaimError {
         actual: Option<Group>,
         /// The lowest free port of the requested group, if any.
         next_free: Option<u16>,
+        /// The registry's block.
+        block: Block,
     },
     /// The port is free: no service is registered on it.
     Unregistered {
@@ -116,11 +118,12 @@ impl fmt::Display for ClaimError {
                 "service id `{id}` is not kebab-case: use lowercase ASCII letters and digits in segments joined by single hyphens, e.g. id = \"zero-gateway\""
             ),
             ClaimError::UnknownGroup(unknown) => write!(f, "{unknown}"),
-            ClaimError::PortOutsideGroup { port, group, actual, next_free } => {
-                write!(f, "port {port} is outside group {group}")?;
+            ClaimError::PortOutsideGroup { port, group, actual, next_free, block } => {
+                write!(f, "port {port} is outside group `{}` ({}-{})", group.id, group.start, group.end)?;
                 match actual {
-                    Some(actual) => write!(f, "; it lies in group {actual}")?,
-                    None => write!(f, "; it lies in no group")?,
+                    Some(actual) => write!(f, "; it lies in group `{}` ({}-{})", actual.id, actual.start, actual.end)?,
+                    None if (block.start..=block.end).contains(port) => write!(f, "; it lies in no group")?,
+                    None => write!(f, "; it lies outside the block {}-{}", block.start, block.end)?,
                 }
                 write!(f, "; {}", next_free_text(&group.id, *next_free))
             }
@@ -179,6 +182,7 @@ impl Registry {
                 group: group.clone(),
                 actual: self.group_of(claim.port).cloned(),
                 next_free: self.free_ports(group).next(),
+                block: self.block,
             }),
             Ok(group) => match owner {
                 Some(owner) if owner.id == claim.id => granted = Some(owner),

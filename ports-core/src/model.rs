@@ -90,8 +90,8 @@ pub struct ServiceEntry {
 pub struct UnknownGroup {
     /// The id that was asked for.
     pub id: String,
-    /// The ids that exist, in registry order.
-    pub known: Vec<String>,
+    /// The groups that exist, in registry order.
+    pub known: Vec<Group>,
     /// The closest existing id, if one is close.
     pub closest: Option<String>,
 }
@@ -102,7 +102,8 @@ impl fmt::Display for UnknownGroup {
         if let Some(closest) = &self.closest {
             write!(f, "; did you mean `{closest}`?")?;
         }
-        write!(f, " (groups: {})", self.known.join(", "))
+        let known: Vec<String> = self.known.iter().map(ToString::to_string).collect();
+        write!(f, " (groups: {})", known.join(", "))
     }
 }
 
@@ -183,7 +184,7 @@ impl Registry {
     pub fn require_group(&self, id: &str) -> Result<&Group, UnknownGroup> {
         self.group(id).ok_or_else(|| UnknownGroup {
             id: id.to_owned(),
-            known: self.groups.iter().map(|g| g.id.clone()).collect(),
+            known: self.groups.clone(),
             closest: closest(id, self.groups.iter().map(|g| g.id.as_str())).map(str::to_owned),
         })
     }

@@ -61,7 +61,7 @@ fn a_port_held_by_someone_else_is_skipped() {
 #[test]
 fn unknown_group_names_the_groups() {
     let err = lease_test_port_in(&registry(47370), "tests").unwrap_err();
-    assert_eq!(err.to_string(), "unknown group `tests`; did you mean `test`? (groups: test)");
+    assert_eq!(err.to_string(), "unknown group `tests`; did you mean `test`? (groups: test (47370-47379))");
 }
 
 #[test]

@@ -83,7 +83,7 @@ fn lookups() {
     let unknown = r.next_free("rsut").unwrap_err();
     assert_eq!(
         unknown.to_string(),
-        "unknown group `rsut`; did you mean `rust`? (groups: core, rust, protocol, integration, test)"
+        "unknown group `rsut`; did you mean `rust`? (groups: core (4400-4409), rust (4410-4419), protocol (4420-4429), integration (4430-4439), test (4440-4449))"
     );
     assert_eq!(r.closest_service("zero-gatway").unwrap().id, "zero-gateway");
 }

@@ -58,6 +58,8 @@ fn parse_args(tokens: TokenStream, cx: &mut Ctxt) -> Args {
         Ok(parsed) => parsed,
         Err(error) => {
             cx.push(error);
+            // Unparsable arguments: do not also report the ones that seem missing.
+            args.written = ["port", "group"].map(String::from).to_vec();
             return args;
         }
     };
@@ -107,7 +109,7 @@ fn parse_port(value: TokenStream, cx: &mut Ctxt) -> Option<(u16, LitInt)> {
         Ok(lit) if lit.suffix().is_empty() || lit.suffix() == "u16" => match lit.base10_parse::<u64>() {
             Ok(n @ 1..=65535) => Some((u16::try_from(n).ok()?, lit)),
             _ => {
-                cx.error_spanned(&lit, format!("port {} is out of range: {RANGE}", lit.base10_digits()));
+                cx.error_spanned(value, format!("port {} is out of range: {RANGE}", lit.base10_digits()));
                 None
             }
         },
@@ -202,11 +204,11 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
 fn hint(error: &ports_core::ClaimError, loaded: &Loaded, id: &str, type_name: &str) -> String {
     match error {
         ports_core::ClaimError::Unregistered { port, group, .. } if loaded.file.is_none() => format!(
-            "\n  the registry in force is {}: run `ports init` to write it as ports.json at the workspace root, then `ports add {id} --group {group} --name {type_name} --port {port}`",
+            "\n  the registry in force is {}, which cannot be edited: `ports init` writes it as ports.json at the workspace root, then `ports add {id} --group {group} --name {type_name} --port {port}` registers the service",
             loaded.label
         ),
         ports_core::ClaimError::Unregistered { port, group, .. } => format!(
-            "\n  the registry in force is {}; or run `ports add {id} --group {group} --name {type_name} --port {port}`",
+            "\n  the registry in force is {}: edit it, or run `ports add {id} --group {group} --name {type_name} --port {port}`",
             loaded.label
         ),
         _ => String::new(),

@@ -1,0 +1,2 @@
+//! trybuild cases live in tests/ui.
+#![forbid(unsafe_code)]

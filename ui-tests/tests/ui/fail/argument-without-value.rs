@@ -1,0 +1,4 @@
+#[ports_macros::service(port, group = "rust")]
+pub struct ZeroGateway;
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[ports_macros::service(group = "rust")]
+pub struct ZeroGateway;
+
+fn main() {}

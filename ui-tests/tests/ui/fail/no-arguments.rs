@@ -1,0 +1,4 @@
+#[ports_macros::service]
+pub struct ZeroGateway;
+
+fn main() {}

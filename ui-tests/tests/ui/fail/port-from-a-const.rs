@@ -1,0 +1,6 @@
+const GATEWAY: u16 = 4410;
+
+#[ports_macros::service(port = GATEWAY, group = "rust")]
+pub struct ZeroGateway;
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[ports_macros::service(port = 8080, group = "rust")]
+pub struct ZeroGateway;
+
+fn main() {}

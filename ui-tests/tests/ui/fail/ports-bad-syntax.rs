@@ -1,0 +1,7 @@
+ports_macros::ports! {
+    struct Ports {
+        gateway,
+    }
+}
+
+fn main() {}

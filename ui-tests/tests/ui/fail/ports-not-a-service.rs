@@ -1,0 +1,7 @@
+ports_macros::ports! {
+    struct Ports {
+        db: String,
+    }
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+ports_macros::ports! {
+    enum Ports {
+        Gateway,
+    }
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+ports_macros::ports! {
+    struct Ports {
+        api: "codecoder-apii",
+    }
+}
+
+fn main() {}
