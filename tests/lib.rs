@@ -1,6 +1,8 @@
 //! Annotated services shared by the integration tests and the demo: the Zero services of the
 //! standard, declared as a Zero crate would declare them.
 #![forbid(unsafe_code)]
+// The generated code must stay quiet under the strictest lints a user may turn on.
+#![deny(warnings, missing_docs, clippy::pedantic)]
 
 use ports_macros::service;
 
@@ -25,4 +27,15 @@ pub enum ZeroWorkflow {
     Webhook,
     /// Scheduled jobs.
     Cron,
+}
+
+ports_macros::ports! {
+    /// The Zero daemon's ports: the three Zero services and the API server it calls.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct DaemonPorts {
+        gateway: ZeroGateway,
+        channels: ZeroChannels,
+        workflow: ZeroWorkflow,
+        api: "codecoder-api",
+    }
 }

@@ -41,11 +41,7 @@ impl Discovery {
         if let Origin::Env(value) = &self.origin {
             return Some(value.clone());
         }
-        let shown = self
-            .root
-            .as_ref()
-            .and_then(|root| path.strip_prefix(root).ok())
-            .unwrap_or(path);
+        let shown = self.root.as_ref().and_then(|root| path.strip_prefix(root).ok()).unwrap_or(path);
         Some(shown.display().to_string())
     }
 }
@@ -64,10 +60,7 @@ impl fmt::Display for Discovery {
 /// The nearest directory at or above `start` that holds `Cargo.lock` or `.git`.
 #[must_use]
 pub fn find_root(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .find(|dir| dir.join("Cargo.lock").exists() || dir.join(".git").exists())
-        .map(Path::to_path_buf)
+    start.ancestors().find(|dir| dir.join("Cargo.lock").exists() || dir.join(".git").exists()).map(Path::to_path_buf)
 }
 
 /// Finds the registry for a crate or a directory.
@@ -92,11 +85,7 @@ pub fn discover(start: &Path, ports_registry: Option<&OsStr>, own_dir: bool) -> 
     let root = find_root(start);
     if let Some(value) = ports_registry.filter(|v| !v.is_empty()) {
         let given = Path::new(value);
-        let path = if given.is_absolute() {
-            given.to_path_buf()
-        } else {
-            root.as_deref().unwrap_or(start).join(given)
-        };
+        let path = if given.is_absolute() { given.to_path_buf() } else { root.as_deref().unwrap_or(start).join(given) };
         return Discovery { path: Some(path), origin: Origin::Env(value.to_string_lossy().into_owned()), root };
     }
     let found = match &root {

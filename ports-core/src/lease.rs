@@ -112,7 +112,8 @@ pub fn lease_test_port_in(registry: &Registry, group: &str) -> Result<TcpListene
 /// use or cannot be bound.
 pub fn lease_service_port(registry: &Registry, id: &str) -> Result<TcpListener, LeaseError> {
     let service = registry.service(id).ok_or_else(|| LeaseError::UnknownService { id: id.to_owned() })?;
-    TcpListener::bind((Ipv4Addr::LOCALHOST, service.port)).map_err(|source| LeaseError::Bind { port: service.port, source })
+    TcpListener::bind((Ipv4Addr::LOCALHOST, service.port))
+        .map_err(|source| LeaseError::Bind { port: service.port, source })
 }
 
 fn try_bind(port: u16) -> Result<Option<TcpListener>, LeaseError> {

@@ -35,8 +35,8 @@ impl Registry {
     /// [`RegistryError::Syntax`] when the text is not a registry.
     pub fn parse_unvalidated(json: &str) -> Result<Registry, RegistryError> {
         let mut de = serde_json::Deserializer::from_str(json);
-        let registry: Registry = serde_path_to_error::deserialize(&mut de)
-            .map_err(|e| syntax_error(e.path().to_string(), e.inner()))?;
+        let registry: Registry =
+            serde_path_to_error::deserialize(&mut de).map_err(|e| syntax_error(e.path().to_string(), e.inner()))?;
         de.end().map_err(|e| syntax_error(String::new(), &e))?;
         Ok(registry)
     }
@@ -49,7 +49,8 @@ impl Registry {
     /// naming the file.
     pub fn load(path: impl AsRef<Path>) -> Result<Registry, RegistryError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| RegistryError::Io { path: path.to_owned(), source })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| RegistryError::Io { path: path.to_owned(), source })?;
         Registry::parse(&text).map_err(|e| e.with_path(path))
     }
 

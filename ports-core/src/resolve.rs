@@ -243,7 +243,10 @@ enum ConfigChoice {
     /// `CODECODER_CONFIG`, else `$HOME/.codecoder/config.json`, looked up in the resolver's env.
     FromEnv,
     File(PathBuf),
-    Text { file: PathBuf, text: String },
+    Text {
+        file: PathBuf,
+        text: String,
+    },
     Off,
 }
 
@@ -393,7 +396,14 @@ impl Resolver {
             if let Some(value) = object.get("host") {
                 match value.as_str().filter(|h| !h.trim().is_empty()) {
                     Some(h) => h.clone_into(&mut host),
-                    None => return Err(type_error(config, &format!("{key}.host"), value, "a host name or address (a non-empty string)")),
+                    None => {
+                        return Err(type_error(
+                            config,
+                            &format!("{key}.host"),
+                            value,
+                            "a host name or address (a non-empty string)",
+                        ))
+                    }
                 }
             }
             if let Some(value) = object.get("port") {
@@ -410,7 +420,9 @@ impl Resolver {
                 let parsed = parse_port(&value).filter(|_| raw.to_str().is_some());
                 match parsed {
                     Some(p) => port = Some((p, Source::Env { var: var.to_owned(), value })),
-                    None => return Err(ResolveError::Env { var: var.to_owned(), value, service: target.id.to_owned() }),
+                    None => {
+                        return Err(ResolveError::Env { var: var.to_owned(), value, service: target.id.to_owned() })
+                    }
                 }
             }
         }
@@ -462,7 +474,8 @@ impl Resolver {
             Err(e) => {
                 let (line, column) = (e.line(), e.column());
                 let full = e.to_string();
-                let message = full.strip_suffix(&format!(" at line {line} column {column}")).unwrap_or(&full).to_owned();
+                let message =
+                    full.strip_suffix(&format!(" at line {line} column {column}")).unwrap_or(&full).to_owned();
                 Err(ResolveError::ConfigSyntax { file, line, column, message })
             }
         }

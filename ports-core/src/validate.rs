@@ -16,9 +16,7 @@ use crate::model::{closest, Registry};
 #[must_use]
 pub fn is_kebab_id(id: &str) -> bool {
     !id.is_empty()
-        && id
-            .split('-')
-            .all(|seg| !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && id.split('-').all(|seg| !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// Whether `name` is a valid env var name for a port override: `[A-Z][A-Z0-9_]*`.
@@ -44,9 +42,9 @@ pub fn is_env_name(name: &str) -> bool {
 #[must_use]
 pub fn is_config_key(key: &str) -> bool {
     !key.is_empty()
-        && key.split('.').all(|seg| {
-            !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        })
+        && key
+            .split('.')
+            .all(|seg| !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
 }
 
 impl Registry {
@@ -142,7 +140,11 @@ impl Registry {
                 problems.push(Problem::PortZero { service: id.to_owned() });
             } else if let Some(first) = ports.insert(service.port, id) {
                 ports.insert(service.port, first);
-                problems.push(Problem::DuplicatePort { port: service.port, first: first.to_owned(), second: id.to_owned() });
+                problems.push(Problem::DuplicatePort {
+                    port: service.port,
+                    first: first.to_owned(),
+                    second: id.to_owned(),
+                });
             }
             match self.group(&service.group) {
                 None => problems.push(Problem::UnknownGroup {
@@ -166,7 +168,11 @@ impl Registry {
                     problems.push(Problem::BadEnv { service: id.to_owned(), env: env.clone() });
                 } else if let Some(first) = envs.insert(env, id) {
                     envs.insert(env, first);
-                    problems.push(Problem::DuplicateEnv { env: env.clone(), first: first.to_owned(), second: id.to_owned() });
+                    problems.push(Problem::DuplicateEnv {
+                        env: env.clone(),
+                        first: first.to_owned(),
+                        second: id.to_owned(),
+                    });
                 }
             }
             if let Some(key) = &service.config {

@@ -26,7 +26,9 @@ fn arb_registry() -> impl Strategy<Value = Registry> {
                 for p in 0..size {
                     if taken[usize::from(g * size + p)] {
                         let port = g_start + p;
-                        services.push(format!(r#"{{ "port": {port}, "id": "svc-{port}", "name": "S{port}", "group": "g{g}" }}"#));
+                        services.push(format!(
+                            r#"{{ "port": {port}, "id": "svc-{port}", "name": "S{port}", "group": "g{g}" }}"#
+                        ));
                     }
                 }
             }
@@ -101,7 +103,15 @@ fn arb_json() -> impl Strategy<Value = serde_json::Value> {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
             proptest::collection::btree_map(
-                prop_oneof![Just("name".to_owned()), Just("block".to_owned()), Just("groups".to_owned()), Just("services".to_owned()), Just("port".to_owned()), Just("id".to_owned()), "[a-z]{1,5}"],
+                prop_oneof![
+                    Just("name".to_owned()),
+                    Just("block".to_owned()),
+                    Just("groups".to_owned()),
+                    Just("services".to_owned()),
+                    Just("port".to_owned()),
+                    Just("id".to_owned()),
+                    "[a-z]{1,5}"
+                ],
                 inner,
                 0..6
             )

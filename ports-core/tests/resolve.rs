@@ -12,7 +12,8 @@ fn gateway(resolver: &Resolver) -> Result<ports_core::Endpoint, ResolveError> {
     resolver.resolve_id(registry(), "zero-gateway")
 }
 
-const CONFIG: &str = r#"{ "gateway": { "port": 5410, "host": "0.0.0.0" }, "workflow": { "webhook": { "port": 5412 } } }"#;
+const CONFIG: &str =
+    r#"{ "gateway": { "port": 5410, "host": "0.0.0.0" }, "workflow": { "webhook": { "port": 5412 } } }"#;
 
 #[test]
 fn registry_default_alone() {
@@ -90,7 +91,10 @@ fn bad_env_values_name_the_variable_and_value() {
             "value {value:?}"
         );
         let text = err.to_string();
-        assert!(text.starts_with(&format!("env var GATEWAY_PORT={value:?} (port of `zero-gateway`) is not a port")), "{text}");
+        assert!(
+            text.starts_with(&format!("env var GATEWAY_PORT={value:?} (port of `zero-gateway`) is not a port")),
+            "{text}"
+        );
     }
 }
 
@@ -105,7 +109,8 @@ fn non_utf8_env_value_is_an_error() {
 
 #[test]
 fn malformed_config_names_file_line_and_column() {
-    let err = gateway(&Resolver::new().config_json("cfg.json", "{\n  \"gateway\": { \"port\": 4410, }\n}")).unwrap_err();
+    let err =
+        gateway(&Resolver::new().config_json("cfg.json", "{\n  \"gateway\": { \"port\": 4410, }\n}")).unwrap_err();
     assert_eq!(
         err,
         ResolveError::ConfigSyntax { file: "cfg.json".into(), line: 2, column: 30, message: "trailing comma".into() }
@@ -137,7 +142,10 @@ fn wrong_types_name_file_key_and_value() {
         .config_json("cfg.json", r#"{ "workflow": { "webhook": { "port": true } } }"#)
         .resolve_id(registry(), "zero-workflow")
         .unwrap_err();
-    assert_eq!(err.to_string(), "config file cfg.json: `workflow.webhook.port` is true, expected an integer port 1-65535");
+    assert_eq!(
+        err.to_string(),
+        "config file cfg.json: `workflow.webhook.port` is true, expected an integer port 1-65535"
+    );
 }
 
 #[test]

@@ -19,11 +19,13 @@ fn embedded_registry_matches_the_schema() {
     assert!(v.is_valid(&rewritten));
 }
 
+type Edit = Box<dyn Fn(&mut Value)>;
+
 #[test]
 fn schema_rejects_what_the_model_rejects() {
     let v = validator();
     let base: Value = serde_json::from_str(ports_core::Registry::EMBEDDED_JSON).unwrap();
-    let edits: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let edits: Vec<(&str, Edit)> = vec![
         ("port as string", Box::new(|r| r["services"][0]["port"] = json!("4400"))),
         ("port 0", Box::new(|r| r["services"][0]["port"] = json!(0))),
         ("port 65536", Box::new(|r| r["services"][0]["port"] = json!(65536))),

@@ -8,7 +8,9 @@ const GROUPS: &str = r#"[
 ]"#;
 
 fn registry(groups: &str, services: &str) -> String {
-    format!(r#"{{ "name": "T", "block": {{ "start": 4400, "end": 4449 }}, "groups": {groups}, "services": {services} }}"#)
+    format!(
+        r#"{{ "name": "T", "block": {{ "start": 4400, "end": 4449 }}, "groups": {groups}, "services": {services} }}"#
+    )
 }
 
 fn svc(port: u32, id: &str, group: &str) -> String {
@@ -108,7 +110,10 @@ fn round_trips_through_pretty_json() {
 #[test]
 fn syntax_errors_name_line_and_column() {
     assert_eq!(syntax(""), "registry:1:0: EOF while parsing a value");
-    assert_eq!(syntax("{ \"name\": \"x\",\n  \"block\": { \"start\": 1 \"end\": 2 } }"), "registry:2:25: at `block`: expected `,` or `}`");
+    assert_eq!(
+        syntax("{ \"name\": \"x\",\n  \"block\": { \"start\": 1 \"end\": 2 } }"),
+        "registry:2:25: at `block`: expected `,` or `}`"
+    );
     assert_eq!(syntax("[]"), "registry:1:2: invalid length 1, expected struct Registry with 5 elements");
     assert_eq!(syntax(&format!("{} trailing", registry(GROUPS, "[]"))), "registry:4:21: trailing characters");
 }
@@ -149,7 +154,10 @@ fn load_names_the_file() {
     std::fs::write(&path, "{\n  \"name\": 1\n}").unwrap();
     let err = Registry::load(&path).unwrap_err();
     assert_eq!(err.path(), Some(path.as_path()));
-    assert_eq!(err.to_string(), format!("{}:2:11: at `name`: invalid type: integer `1`, expected a string", path.display()));
+    assert_eq!(
+        err.to_string(),
+        format!("{}:2:11: at `name`: invalid type: integer `1`, expected a string", path.display())
+    );
     let missing = Registry::load(dir.path().join("nope.json")).unwrap_err();
     assert!(matches!(missing, RegistryError::Io { .. }));
     assert!(missing.to_string().starts_with("cannot read registry "), "{missing}");
@@ -160,7 +168,10 @@ fn load_names_the_file() {
 #[test]
 fn block_rules() {
     let bad = r#"{ "name": "T", "block": { "start": 4449, "end": 4400 }, "groups": [] }"#;
-    assert_eq!(problems(bad), ["block 4449-4400 is not a range of ports: it must start at 1 or above and end at or after its start"]);
+    assert_eq!(
+        problems(bad),
+        ["block 4449-4400 is not a range of ports: it must start at 1 or above and end at or after its start"]
+    );
     let zero = r#"{ "name": "T", "block": { "start": 0, "end": 10 }, "groups": [] }"#;
     assert_eq!(problems(zero).len(), 1);
     let unnamed = r#"{ "name": " ", "block": { "start": 1, "end": 10 }, "groups": [] }"#;
@@ -237,7 +248,10 @@ fn duplicate_service_id_and_port() {
 
 #[test]
 fn port_zero() {
-    assert_eq!(problems(&registry(GROUPS, &format!("[{}]", svc(0, "a", "rust")))), ["service `a`: port 0 is not a port (1-65535)"]);
+    assert_eq!(
+        problems(&registry(GROUPS, &format!("[{}]", svc(0, "a", "rust")))),
+        ["service `a`: port 0 is not a port (1-65535)"]
+    );
 }
 
 #[test]
@@ -246,7 +260,10 @@ fn service_in_unknown_group() {
         problems(&registry(GROUPS, &format!("[{}]", svc(4410, "a", "rsut")))),
         ["service `a`: unknown group `rsut` (did you mean `rust`?)"]
     );
-    assert_eq!(problems(&registry(GROUPS, &format!("[{}]", svc(4410, "a", "zzz")))), ["service `a`: unknown group `zzz`"]);
+    assert_eq!(
+        problems(&registry(GROUPS, &format!("[{}]", svc(4410, "a", "zzz")))),
+        ["service `a`: unknown group `zzz`"]
+    );
 }
 
 #[test]
@@ -283,7 +300,9 @@ fn config_keys() {
         let json = registry(GROUPS, &format!("[{}]", with(4410, "a", &format!(r#""config": "{key}""#))));
         assert_eq!(
             problems(&json),
-            [format!("service `a`: config key `{key}` is not a dotted path of [A-Za-z0-9_-] segments (`workflow.webhook`)")]
+            [format!(
+                "service `a`: config key `{key}` is not a dotted path of [A-Za-z0-9_-] segments (`workflow.webhook`)"
+            )]
         );
     }
     let dup = format!("[{}, {}]", with(4410, "a", r#""config": "x.y""#), with(4411, "b", r#""config": "x.y""#));
@@ -329,4 +348,3 @@ fn problems_are_typed() {
     let Err(RegistryError::Invalid { problems, .. }) = Registry::parse(&json) else { panic!("expected invalid") };
     assert_eq!(problems, [Problem::DuplicatePort { port: 4410, first: "a".into(), second: "b".into() }]);
 }
-

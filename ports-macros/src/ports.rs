@@ -116,9 +116,12 @@ fn expand_input(input: &Input) -> TokenStream {
         for (second, second_id, second_port) in &known[i + 1..] {
             let (a, b) = (&first.name, &second.name);
             if first_id == second_id {
-                cx.error_spanned(&second.kind_tokens(), format!("fields `{a}` and `{b}` are the same service `{first_id}`; keep one of them"));
+                cx.error_spanned(
+                    second.kind_tokens(),
+                    format!("fields `{a}` and `{b}` are the same service `{first_id}`; keep one of them"),
+                );
             } else if first_port == second_port {
-                cx.error_spanned(&second.kind_tokens(), format!("fields `{a}` and `{b}` both use port {first_port}"));
+                cx.error_spanned(second.kind_tokens(), format!("fields `{a}` and `{b}` both use port {first_port}"));
             }
         }
     }
@@ -203,7 +206,9 @@ fn const_checks(input: &Input, krate: &TokenStream, known: &[(&Field, String, u1
             let (a, b) = (&first.name, &second.name);
             let consts = |f: &Field| -> Option<(TokenStream, TokenStream)> {
                 match &f.kind {
-                    Kind::Type(ty) => Some((quote!(<#ty as #krate::Service>::ID), quote!(<#ty as #krate::Service>::PORT))),
+                    Kind::Type(ty) => {
+                        Some((quote!(<#ty as #krate::Service>::ID), quote!(<#ty as #krate::Service>::PORT)))
+                    }
                     Kind::Id(_) => {
                         let (_, id, port) = known.iter().find(|(k, _, _)| std::ptr::eq(*k, f))?;
                         Some((quote!(#id), quote!(#port)))
@@ -214,7 +219,8 @@ fn const_checks(input: &Input, krate: &TokenStream, known: &[(&Field, String, u1
                 continue; // checked by the macro itself
             }
             let (Some((id_a, port_a)), Some((id_b, port_b))) = (consts(first), consts(second)) else { continue };
-            let same = format!("ports!: fields `{a}` and `{b}` of `{}` are the same service; keep one of them", input.name);
+            let same =
+                format!("ports!: fields `{a}` and `{b}` of `{}` are the same service; keep one of them", input.name);
             let port = format!(
                 "ports!: fields `{a}` and `{b}` of `{}` use the same port; each service of a process needs its own port",
                 input.name

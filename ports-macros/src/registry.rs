@@ -69,7 +69,8 @@ pub(crate) fn current() -> Result<&'static Loaded, Failure> {
     };
     let shown = discovery.display_path().unwrap_or_else(|| path.display().to_string());
     let meta = std::fs::metadata(&path).ok();
-    let key: FileKey = (path.clone(), meta.as_ref().and_then(|m| m.modified().ok()), meta.as_ref().map_or(0, std::fs::Metadata::len));
+    let key: FileKey =
+        (path.clone(), meta.as_ref().and_then(|m| m.modified().ok()), meta.as_ref().map_or(0, std::fs::Metadata::len));
     let result = cache.files.entry(key.clone()).or_insert_with(|| load(&path, &shown, &discovery)).clone();
     match result {
         Ok(loaded) => Ok(loaded),
@@ -84,10 +85,14 @@ pub(crate) fn current() -> Result<&'static Loaded, Failure> {
 fn load(path: &Path, shown: &str, discovery: &Discovery) -> Result<&'static Loaded, String> {
     let from_env = matches!(discovery.origin, ports_core::Origin::Env(_));
     let whence = if from_env { " (named by PORTS_REGISTRY)" } else { "" };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read the ports registry `{shown}`{whence}: {e}"))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read the ports registry `{shown}`{whence}: {e}"))?;
     let registry = Registry::parse(&text)
         .map_err(|e| format!("the ports registry{whence} cannot be used: {}", e.with_path(shown)))?;
     let file = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    Ok(Box::leak(Box::new(Loaded { registry: Box::leak(Box::new(registry)), file: Some(file), label: discovery.to_string() })))
+    Ok(Box::leak(Box::new(Loaded {
+        registry: Box::leak(Box::new(registry)),
+        file: Some(file),
+        label: discovery.to_string(),
+    })))
 }

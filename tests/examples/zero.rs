@@ -24,7 +24,12 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    let rows = [("gateway", &ports.gateway), ("channels", &ports.channels), ("workflow", &ports.workflow), ("api", &ports.api)];
+    let rows = [
+        ("gateway", &ports.gateway),
+        ("channels", &ports.channels),
+        ("workflow", &ports.workflow),
+        ("api", &ports.api),
+    ];
     println!("{:<10} {:<22} source", "field", "endpoint");
     for (field, endpoint) in rows {
         println!("{field:<10} {:<22} {}", endpoint.to_string(), endpoint.source);

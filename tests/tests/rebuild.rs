@@ -1,0 +1,72 @@
+//! Editing the registry file, or changing `PORTS_REGISTRY`, makes cargo re-check the crates that
+//! use it: a scratch crate is built with cargo, the registry edited, and built again.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn cargo_check(dir: &Path, registry_env: Option<&str>) -> (bool, String) {
+    let mut cmd = Command::new(env!("CARGO"));
+    cmd.arg("check").arg("--quiet").current_dir(dir);
+    // Shared between runs (kept under the workspace's target dir) so that a rerun is quick.
+    cmd.env("CARGO_TARGET_DIR", workspace().join("target/tests/rebuild"));
+    cmd.env_remove("PORTS_REGISTRY");
+    if let Some(value) = registry_env {
+        cmd.env("PORTS_REGISTRY", value);
+    }
+    let out = cmd.output().unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn registry(port: u16) -> String {
+    format!(
+        r#"{{ "name": "scratch", "block": {{ "start": 7000, "end": 7009 }},
+             "groups": [{{ "id": "web", "start": 7000, "end": 7009, "title": "Web" }}],
+             "services": [{{ "port": {port}, "id": "shop", "name": "Shop", "group": "web" }}] }}"#
+    )
+}
+
+#[test]
+fn editing_the_registry_or_ports_registry_rechecks_the_crate() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let ws = workspace();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"scratch\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nports-core = {{ path = {:?} }}\nports-macros = {{ path = {:?} }}\n\n[workspace]\n",
+            ws.join("ports-core"),
+            ws.join("ports-macros")
+        ),
+    )
+    .unwrap();
+    std::fs::copy(ws.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    std::fs::create_dir(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("src/main.rs"),
+        "#[ports_macros::service(port = 7000, group = \"web\")]\nstruct Shop;\n\nfn main() {}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("ports.json"), registry(7000)).unwrap();
+
+    let (ok, stderr) = cargo_check(dir, None);
+    assert!(ok, "first build failed:\n{stderr}");
+
+    // Move `shop` to 7001: the unchanged source must now fail.
+    std::fs::write(dir.join("ports.json"), registry(7001)).unwrap();
+    let (ok, stderr) = cargo_check(dir, None);
+    assert!(!ok, "the edit of ports.json did not re-check the crate");
+    assert!(stderr.contains("service `shop` is registered on port 7001, not 7000"), "{stderr}");
+
+    // PORTS_REGISTRY names another file, where shop is on 7000 again: passes.
+    std::fs::write(dir.join("other.json"), registry(7000)).unwrap();
+    let (ok, stderr) = cargo_check(dir, Some("other.json"));
+    assert!(ok, "PORTS_REGISTRY change did not re-check the crate:\n{stderr}");
+
+    // And unset again: back to ports.json, failing.
+    let (ok, _) = cargo_check(dir, None);
+    assert!(!ok, "unsetting PORTS_REGISTRY did not re-check the crate");
+}
