@@ -224,18 +224,42 @@ impl Registry {
         self.service(best)
     }
 
-    /// The registry as pretty JSON, in a stable layout (two-space indent, one entry per object,
-    /// fields in model order), ending with a newline.
+    /// The registry as JSON in its canonical layout: one key per line at the top level, one
+    /// group or service per line, fields in model order, two-space indent, a final newline. This
+    /// is how `ports init` and `ports add` write files, so that an added service is a one-line
+    /// diff.
+    ///
+    /// ```
+    /// let text = ports_core::Registry::embedded().to_json_pretty();
+    /// assert_eq!(text, ports_core::Registry::EMBEDDED_JSON);
+    /// ```
     #[must_use]
     pub fn to_json_pretty(&self) -> String {
-        let mut out = match serde_json::to_string_pretty(self) {
-            Ok(text) => text,
-            // Every field is a string, an integer, a struct or a vector: serialization cannot
-            // fail.
-            Err(error) => unreachable!("serializing a registry failed: {error}"),
-        };
-        out.push('\n');
-        out
+        fn line<T: Serialize>(value: &T) -> String {
+            let mut out = Vec::new();
+            let mut ser = serde_json::Serializer::with_formatter(&mut out, Inline);
+            // Strings, integers, options and flat structs into a Vec: this cannot fail.
+            if value.serialize(&mut ser).is_err() {
+                return "null".to_owned();
+            }
+            String::from_utf8(out).unwrap_or_default()
+        }
+        fn list<T: Serialize>(items: &[T]) -> String {
+            if items.is_empty() {
+                return "[]".to_owned();
+            }
+            let lines: Vec<String> = items.iter().map(|item| format!("    {}", line(item))).collect();
+            format!("[\n{}\n  ]", lines.join(",\n"))
+        }
+        let mut fields = Vec::new();
+        if let Some(schema) = &self.schema {
+            fields.push(format!("  \"$schema\": {}", line(schema)));
+        }
+        fields.push(format!("  \"name\": {}", line(&self.name)));
+        fields.push(format!("  \"block\": {}", line(&self.block)));
+        fields.push(format!("  \"groups\": {}", list(&self.groups)));
+        fields.push(format!("  \"services\": {}", list(&self.services)));
+        format!("{{\n{}\n}}\n", fields.join(",\n"))
     }
 }
 
@@ -247,4 +271,29 @@ pub(crate) fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>)
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+/// `{ "key": value, "key": value }` on one line: the layout of one group or service.
+struct Inline;
+
+impl serde_json::ser::Formatter for Inline {
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        writer.write_all(b"{ ")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        writer.write_all(b" }")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, first: bool) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
 }
