@@ -9,22 +9,23 @@ pub use crate::service::Service;
 pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
 
-/// The registry parsed from text that a crate embedded with `include_str!`, parsed once per
-/// process and text (the macros validated the same text at compile time).
+/// The registry parsed from a file that a crate embedded with `include_bytes!`, parsed once per
+/// process and content (the macros validated the same bytes at compile time).
 #[must_use]
-pub fn registry_from_source(text: &'static str) -> &'static Registry {
-    static CACHE: OnceLock<Mutex<HashMap<&'static str, &'static Registry>>> = OnceLock::new();
+pub fn registry_from_source(text: &'static [u8]) -> &'static Registry {
+    static CACHE: OnceLock<Mutex<HashMap<&'static [u8], &'static Registry>>> = OnceLock::new();
     let mut cache = CACHE.get_or_init(Mutex::default).lock().unwrap_or_else(PoisonError::into_inner);
     cache.entry(text).or_insert_with(|| {
         // The text was validated at compile time; should it have changed between the check and
         // the `include_str!`, fall back to an empty registry rather than abort the program.
-        let registry = Registry::parse(text).unwrap_or_else(|_| Registry {
-            schema: None,
-            name: String::new(),
-            block: crate::model::Block { start: 1, end: 1 },
-            groups: Vec::new(),
-            services: Vec::new(),
-        });
+        let registry =
+            std::str::from_utf8(text).ok().and_then(|t| Registry::parse(t).ok()).unwrap_or_else(|| Registry {
+                schema: None,
+                name: String::new(),
+                block: crate::model::Block { start: 1, end: 1 },
+                groups: Vec::new(),
+                services: Vec::new(),
+            });
         Box::leak(Box::new(registry))
     })
 }

@@ -223,19 +223,29 @@ fn krate(args: &Args) -> TokenStream {
 }
 
 /// The registry expression of generated code: the embedded one, or the crate's file through
-/// `include_str!` (which also makes cargo rebuild the crate when the file changes).
+/// `include_bytes!` (which also makes cargo re-check the crate when the file changes).
+///
+/// Measured choices (bench/macro-cost.py): bytes, not `include_str!`, which rustc handles several
+/// times slower; and a constant expression, not a `static`, so that identical contents share one
+/// allocation and the binary holds one copy of the registry, not one per service.
 pub(crate) fn registry_expr(krate: &TokenStream, loaded: &Loaded) -> TokenStream {
     match &loaded.file {
         None => quote!(#krate::Registry::embedded()),
         Some(file) => {
             let file = file.to_string_lossy();
-            quote!(#krate::__private::registry_from_source(::core::include_str!(#file)))
+            quote!(#krate::__private::registry_from_source(::core::include_bytes!(#file)))
         }
     }
 }
 
-/// `const _: () = ...` that makes cargo re-check the crate when `PORTS_REGISTRY` changes.
+/// `const _` that makes cargo re-check the crate when `PORTS_REGISTRY` changes. Emitted by the
+/// first macro call of each compiler process only: one `option_env!` puts the variable in the
+/// crate's dep-info, and a copy per service would cost compile time for nothing.
 pub(crate) fn track_env() -> TokenStream {
+    static EMITTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if EMITTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return TokenStream::new();
+    }
     quote! {
         const _: ::core::option::Option<&str> = ::core::option_env!("PORTS_REGISTRY");
     }
