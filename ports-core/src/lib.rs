@@ -29,6 +29,7 @@ mod lease;
 mod load;
 mod model;
 mod resolve;
+mod serde_impls;
 mod service;
 mod validate;
 

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use serde::{Deserialize, Serialize};
+use serde_core::Serialize;
 
 /// A port registry: a block of ports, split into groups, and the services that own ports in it.
 ///
@@ -11,11 +11,9 @@ use serde::{Deserialize, Serialize};
 /// standard itself with [`Registry::embedded`]. The fields are public so that a registry can be
 /// read without ceremony; after changing one, [`Registry::problems`] tells whether it still
 /// keeps the rules.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Registry {
     /// The JSON Schema the file declares, if any (kept so that a rewrite preserves it).
-    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,
     /// The name of the project the registry belongs to (`"CodeCoder"`).
     pub name: String,
@@ -24,13 +22,11 @@ pub struct Registry {
     /// The groups the block is split into, in order.
     pub groups: Vec<Group>,
     /// Every registered service, in registry order.
-    #[serde(default)]
     pub services: Vec<ServiceEntry>,
 }
 
 /// The range of ports a registry covers, both ends included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Block {
     /// First port of the block.
     pub start: u16,
@@ -39,8 +35,7 @@ pub struct Block {
 }
 
 /// A group of ports inside the block, such as `rust` (4410-4419).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
     /// Kebab-case id (`"rust"`), as `group = "..."` names it.
     pub id: String,
@@ -51,13 +46,11 @@ pub struct Group {
     /// Human title, as the standard writes it (`"独立 Rust 服务"`).
     pub title: String,
     /// What the group's unallocated ports are kept for: the text of the standard's "预留" row.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved: Option<String>,
 }
 
 /// One registered service: the owner of one port.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceEntry {
     /// The port the service owns.
     pub port: u16,
@@ -68,20 +61,15 @@ pub struct ServiceEntry {
     /// The id of the group the port lies in.
     pub group: String,
     /// What the service does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Technology stack (`"Bun/TypeScript"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stack: Option<String>,
     /// Protocol spoken on the port (`"http"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<String>,
     /// Env var that overrides the port (`"GATEWAY_PORT"`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<String>,
     /// Dotted key of the service's object in the config file (`"workflow.webhook"`): the port
     /// is read from `<config>.port`, the host from `<config>.host`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
 }
 

@@ -114,7 +114,7 @@ fn syntax_errors_name_line_and_column() {
         syntax("{ \"name\": \"x\",\n  \"block\": { \"start\": 1 \"end\": 2 } }"),
         "registry:2:25: at `block`: expected `,` or `}`"
     );
-    assert_eq!(syntax("[]"), "registry:1:2: invalid length 1, expected struct Registry with 5 elements");
+    assert_eq!(syntax("[]"), "registry:1:2: invalid type: sequence, expected struct Registry");
     assert_eq!(syntax(&format!("{} trailing", registry(GROUPS, "[]"))), "registry:4:21: trailing characters");
 }
 
@@ -130,7 +130,7 @@ fn shape_errors_name_the_field() {
     );
     assert_eq!(
         syntax(&registry(GROUPS, &format!("[{}]", svc(4410, "a", "rust").replace("\"name\"", "\"nmae\"")))),
-        "registry:4:49: at `services[0].nmae`: unknown field `nmae`, expected one of `port`, `id`, `name`, `group`, `description`, `stack`, `protocol`, `env`, `config`"
+        "registry:4:49: at `services[0]`: unknown field `nmae`, expected one of `port`, `id`, `name`, `group`, `description`, `stack`, `protocol`, `env`, `config`"
     );
     assert_eq!(
         syntax(&registry(GROUPS, r#"[{ "port": 4410, "id": "a", "group": "rust" }]"#)),

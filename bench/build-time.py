@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Clean build time of a consumer of ports-core + ports-macros against a consumer of serde +
+serde_json alone (the same run, the same machine). Target: at most 1.25x.
+
+Each consumer is a tiny binary crate with its own target directory; each build is clean
+(`cargo clean` first) and timed `--runs` times; the medians are compared.
+
+Usage: python3 bench/build-time.py [--runs 3]
+"""
+import argparse
+import os
+import pathlib
+import shutil
+import statistics
+import subprocess
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+WORK = ROOT / "target" / "bench" / "build-time"
+
+PORTS_MAIN = """use ports_core::Service;
+
+#[ports_macros::service(port = 4410, group = "rust")]
+struct ZeroGateway;
+
+ports_macros::ports! {
+    struct Ports {
+        gateway: ZeroGateway,
+        api: "codecoder-api",
+    }
+}
+
+fn main() {
+    let ports = Ports::resolve().unwrap();
+    println!("{} {} {}", ZeroGateway::PORT, ports.gateway, ports.api);
+}
+"""
+
+SERDE_MAIN = """#[derive(serde::Serialize, serde::Deserialize)]
+struct Endpoint {
+    host: String,
+    port: u16,
+}
+
+fn main() {
+    let e: Endpoint = serde_json::from_str(r#"{"host":"127.0.0.1","port":4410}"#).unwrap();
+    println!("{}", serde_json::to_string(&e).unwrap());
+}
+"""
+
+
+def crate(name, deps, main):
+    d = WORK / name
+    if d.exists():
+        shutil.rmtree(d)
+    (d / "src").mkdir(parents=True)
+    (d / "Cargo.toml").write_text(f"""[package]
+name = "{name}"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+{deps}
+
+[workspace]
+""")
+    shutil.copy(ROOT / "Cargo.lock", d / "Cargo.lock")
+    (d / "src" / "main.rs").write_text(main)
+    return d
+
+
+def clean_build(d):
+    env = dict(os.environ, CARGO_TARGET_DIR=str(d / "target"))
+    env.pop("PORTS_REGISTRY", None)
+    subprocess.run(["cargo", "clean", "--quiet"], cwd=d, env=env, check=True)
+    t = time.perf_counter()
+    r = subprocess.run(["cargo", "build", "--quiet"], cwd=d, env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"build failed in {d}:\n{r.stderr}")
+    return time.perf_counter() - t
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=3)
+    args = ap.parse_args()
+    ports = crate("ports-consumer", f'ports-core = {{ path = "{ROOT / "ports-core"}" }}\n'
+                                    f'ports-macros = {{ path = "{ROOT / "ports-macros"}" }}', PORTS_MAIN)
+    serde = crate("serde-consumer", 'serde = { version = "1", features = ["derive"] }\nserde_json = "1"', SERDE_MAIN)
+    p = [clean_build(ports) for _ in range(args.runs)]
+    s = [clean_build(serde) for _ in range(args.runs)]
+    pm, sm = statistics.median(p), statistics.median(s)
+    print(f"clean build, median of {args.runs}: ports consumer {pm:.2f}s, serde + serde_json consumer {sm:.2f}s")
+    print(f"ratio {pm / sm:.2f}x (target <= 1.25x)")
+
+
+if __name__ == "__main__":
+    main()
