@@ -10,12 +10,11 @@ Usage: python3 bench/build-time.py [--runs 3]
 import argparse
 import os
 import pathlib
-import shutil
 import statistics
 import subprocess
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from scratch import PORTS_DEPENDENCIES, ROOT, crate
 WORK = ROOT / "target" / "bench" / "build-time"
 
 PORTS_MAIN = """use ports_core::Service;
@@ -49,27 +48,6 @@ fn main() {
 """
 
 
-def crate(name, deps, main):
-    d = WORK / name
-    if d.exists():
-        shutil.rmtree(d)
-    (d / "src").mkdir(parents=True)
-    (d / "Cargo.toml").write_text(f"""[package]
-name = "{name}"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[dependencies]
-{deps}
-
-[workspace]
-""")
-    shutil.copy(ROOT / "Cargo.lock", d / "Cargo.lock")
-    (d / "src" / "main.rs").write_text(main)
-    return d
-
-
 def clean_build(d):
     env = dict(os.environ, CARGO_TARGET_DIR=str(d / "target"))
     env.pop("PORTS_REGISTRY", None)
@@ -85,9 +63,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    ports = crate("ports-consumer", f'ports-core = {{ path = "{ROOT / "ports-core"}" }}\n'
-                                    f'ports-macros = {{ path = "{ROOT / "ports-macros"}" }}', PORTS_MAIN)
-    serde = crate("serde-consumer", 'serde = { version = "1", features = ["derive"] }\nserde_json = "1"', SERDE_MAIN)
+    ports = crate(WORK, "ports-consumer", PORTS_DEPENDENCIES, PORTS_MAIN)
+    serde = crate(WORK, "serde-consumer", 'serde = { version = "1", features = ["derive"] }\nserde_json = "1"', SERDE_MAIN)
     p = [clean_build(ports) for _ in range(args.runs)]
     s = [clean_build(serde) for _ in range(args.runs)]
     pm, sm = statistics.median(p), statistics.median(s)

@@ -4,20 +4,20 @@
 For each size N (200, then 800): a registry of N services, a crate with N `#[service]` structs
 checked against it, and a crate with the same N structs and hand-written `impl Service` blocks.
 Dependencies are built once; then each crate's own `cargo check` is timed (after touching its
-source) several times, and the per-invocation cost is (macro - hand) / N.
+source) several times, interleaved; the per-invocation cost is (macro - hand) / N on the
+fastest run of each.
 
-Usage: python3 bench/macro-cost.py [--runs 5] [--sizes 200,800]
+Usage: python3 bench/macro-cost.py [--runs 15] [--sizes 200,800]
 """
 import argparse
 import json
 import os
 import pathlib
-import shutil
 import statistics
 import subprocess
 import time
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+from scratch import PORTS_DEPENDENCIES, ROOT, crate
 WORK = ROOT / "target" / "bench" / "macro-cost"
 
 
@@ -35,25 +35,7 @@ def registry(n):
             "groups": groups, "services": services}
 
 
-def crate(name, n, annotated, reg):
-    d = WORK / name
-    if d.exists():
-        shutil.rmtree(d)
-    (d / "src").mkdir(parents=True)
-    (d / "Cargo.toml").write_text(f"""[package]
-name = "{name}"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[dependencies]
-ports-core = {{ path = "{ROOT / 'ports-core'}" }}
-ports-macros = {{ path = "{ROOT / 'ports-macros'}" }}
-
-[workspace]
-""")
-    shutil.copy(ROOT / "Cargo.lock", d / "Cargo.lock")
-    (d / "ports.json").write_text(json.dumps(reg, indent=1))
+def consumer(name, n, annotated, reg):
     out = ["#![allow(dead_code)]", "use ports_core::{Registry, Service};"]
     for s in reg["services"][:n]:
         i = s["id"][3:]
@@ -71,8 +53,7 @@ impl Service for Svc{i} {{
     fn registry() -> &'static Registry {{ Registry::embedded() }}
 }}""")
     out.append("fn main() { let _ = <Svc0 as Service>::PORT; }")
-    (d / "src" / "main.rs").write_text("\n".join(out) + "\n")
-    return d
+    return crate(WORK, name, PORTS_DEPENDENCIES, "\n".join(out) + "\n", {"ports.json": json.dumps(reg, indent=1)})
 
 
 def check(d, env):
@@ -86,7 +67,7 @@ def check(d, env):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--sizes", default="200,800")
     args = ap.parse_args()
     env = dict(os.environ, CARGO_TARGET_DIR=str(WORK / "target"))
@@ -94,16 +75,20 @@ def main():
     results = {}
     for n in [int(x) for x in args.sizes.split(",")]:
         reg = registry(n)
-        annotated = crate(f"annotated{n}", n, True, reg)
-        hand = crate(f"hand{n}", n, False, reg)
+        annotated = consumer(f"annotated{n}", n, True, reg)
+        hand = consumer(f"hand{n}", n, False, reg)
         check(annotated, env), check(hand, env)  # warm: dependencies built once
-        a = [check(annotated, env) for _ in range(args.runs)]
-        h = [check(hand, env) for _ in range(args.runs)]
-        am, hm = statistics.median(a), statistics.median(h)
+        a, h = [], []
+        for _ in range(args.runs):  # interleaved, so that drift in the machine's load hits both
+            a.append(check(annotated, env))
+            h.append(check(hand, env))
+        # The minimum is the estimate least disturbed by the machine's other work; the
+        # median is printed too, to show the spread.
+        am, hm = min(a), min(h)
         per = (am - hm) / n * 1000
         results[n] = per
-        print(f"N={n}: #[service] crate {am:.3f}s, hand-written {hm:.3f}s (median of {args.runs}) "
-              f"-> {per:.3f} ms per invocation")
+        print(f"N={n}: #[service] crate {am:.3f}s, hand-written {hm:.3f}s (min of {args.runs}; medians "
+              f"{statistics.median(a):.3f}s, {statistics.median(h):.3f}s) -> {per:.3f} ms per invocation")
     sizes = sorted(results)
     if len(sizes) >= 2:
         small, large = results[sizes[0]], results[sizes[-1]]

@@ -112,34 +112,34 @@ pub(crate) fn check(arg: Option<&Path>, json: bool) -> Result<ExitCode, Failure>
     let discovery = locate(arg)?;
     let name = label(&discovery);
     let text = read_text(&discovery)?;
-    let (problems, registry): (Vec<serde_json::Value>, Option<Registry>) = match Registry::parse_unvalidated(&text) {
-        Err(RegistryError::Syntax { at, line, column, message, .. }) => {
-            (vec![json!({ "message": message, "at": at, "line": line, "column": column })], None)
-        }
-        Err(other) => (vec![json!({ "message": other.to_string() })], None),
-        Ok(registry) => {
-            (registry.problems().iter().map(|p| json!({ "message": p.to_string() })).collect(), Some(registry))
-        }
-    };
-    let valid = problems.is_empty();
+    let result = Registry::parse_unvalidated(&text).and_then(|registry| registry.validate().map(|()| registry));
+    let code = if result.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) };
     if json {
-        print_json(&json!({ "registry": name, "valid": valid, "problems": problems }))?;
-    } else if let Some(registry) = registry.as_ref().filter(|_| valid) {
-        println!(
-            "{} {name}: valid ({} services in {} groups, block {}-{})",
-            green("ok"),
-            registry.services.len(),
-            registry.groups.len(),
-            registry.block.start,
-            registry.block.end
-        );
+        let problems: Vec<serde_json::Value> = match &result {
+            Ok(_) => Vec::new(),
+            Err(RegistryError::Syntax { at, line, column, message, .. }) => {
+                vec![json!({ "message": message, "at": at, "line": line, "column": column })]
+            }
+            Err(RegistryError::Invalid { problems, .. }) => {
+                problems.iter().map(|p| json!({ "message": p.to_string() })).collect()
+            }
+            Err(other) => vec![json!({ "message": other.to_string() })],
+        };
+        print_json(&json!({ "registry": name, "valid": result.is_ok(), "problems": problems }))?;
     } else {
-        match Registry::parse(&text) {
-            Err(e) => println!("{} {}", red("invalid"), e.with_path(&name)),
-            Ok(_) => println!("{} {name}", red("invalid")),
+        match result {
+            Ok(registry) => println!(
+                "{} {name}: valid ({} services in {} groups, block {}-{})",
+                green("ok"),
+                registry.services.len(),
+                registry.groups.len(),
+                registry.block.start,
+                registry.block.end
+            ),
+            Err(error) => println!("{} {}", red("invalid"), error.with_path(&name)),
         }
     }
-    Ok(if valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(code)
 }
 
 pub(crate) fn next(arg: Option<&Path>, group: &str, json: bool) -> Result<ExitCode, Failure> {
