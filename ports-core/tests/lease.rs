@@ -73,25 +73,30 @@ fn a_registered_test_port_is_leased_by_id() {
     assert!(matches!(lease_service_port(&registry, "nope"), Err(LeaseError::UnknownService { .. })));
 }
 
-/// The embedded registry's 4441-4449: something else on the machine may hold some of them, so
-/// this asserts what must hold whatever the machine runs.
+/// The embedded registry's 4441-4449, nine threads at once. Something else on the machine may
+/// hold some of these ports, so this asserts what must hold whatever the machine runs: every
+/// lease is a distinct port of 4441-4449, a thread that gets none gets `AllTaken` for the test
+/// group, and once nine are held (by us or others) a tenth lease fails.
 #[test]
-fn embedded_test_group_hands_out_4441_to_4449() {
+fn nine_threads_lease_the_embedded_test_group() {
+    let results = lease_nine_from_threads(Registry::embedded());
     let mut held = Vec::new();
-    loop {
-        match lease_test_port() {
+    for result in results {
+        match result {
             Ok(listener) => held.push(listener),
             Err(LeaseError::AllTaken { group, start, end }) => {
                 assert_eq!((group.as_str(), start, end), ("test", 4440, 4449));
-                break;
             }
             Err(other) => panic!("{other}"),
         }
-        assert!(held.len() <= 9, "more than nine leases");
     }
     let ports: BTreeSet<u16> = held.iter().map(|l| l.local_addr().unwrap().port()).collect();
-    assert_eq!(ports.len(), held.len());
+    assert_eq!(ports.len(), held.len(), "two threads got the same port");
     assert!(ports.iter().all(|p| (4441..=4449).contains(p)), "{ports:?}");
+    assert!(!ports.contains(&4440), "the registered 4440 is never handed out");
+    if held.len() == 9 {
+        assert!(matches!(lease_test_port(), Err(LeaseError::AllTaken { .. })));
+    }
 }
 
 /// Two processes leasing at once never share a port: each child leases four ports, prints

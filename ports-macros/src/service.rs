@@ -164,7 +164,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let type_name = syn::ext::IdentExt::unraw(&input.ident).to_string();
     let default_id = type_name.to_kebab_case();
-    let id = args.id.as_ref().map_or_else(|| default_id.clone(), LitStr::value);
+    let id = args.id.as_ref().map_or(default_id, LitStr::value);
     let checked = match (loaded, &args.port, &args.group) {
         (Some(loaded), Some((port, port_lit)), Some(group)) => {
             let claim = Claim { id: &id, port: *port, group: &group.value(), name: &type_name };
