@@ -141,14 +141,16 @@ fn expand_input(input: &Input) -> TokenStream {
     let names: Vec<&Ident> = fields.iter().map(|f| &f.name).collect();
     let name_strs: Vec<String> = names.iter().map(ToString::to_string).collect();
     let registry = loaded.map_or_else(|| quote!(#krate::Registry::embedded()), |l| registry_expr(&krate, l));
+    // Hygienic, so that a field named `resolver` does not shadow the parameter.
+    let resolver = Ident::new("resolver", Span::mixed_site());
     let resolves = fields.iter().map(|f| {
         let name = &f.name;
         match &f.kind {
             Kind::Type(ty) => quote_spanned! {ty_span(ty)=>
-                let #name = resolver.resolve::<#ty>()?;
+                let #name = #resolver.resolve::<#ty>()?;
             },
             Kind::Id(id) => quote! {
-                let #name = resolver.resolve_id(#registry, #id)?;
+                let #name = #resolver.resolve_id(#registry, #id)?;
             },
         }
     });
@@ -169,7 +171,7 @@ fn expand_input(input: &Input) -> TokenStream {
             }
 
             #[doc = #doc_with]
-            #vis fn resolve_with(resolver: &#krate::Resolver) -> #krate::__private::Result<Self, #krate::ResolveError> {
+            #vis fn resolve_with(#resolver: &#krate::Resolver) -> #krate::__private::Result<Self, #krate::ResolveError> {
                 #(#resolves)*
                 #krate::__private::check_collisions(&[#((#name_strs, &#names)),*])?;
                 #krate::__private::Ok(Self { #(#names),* })
