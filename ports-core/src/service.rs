@@ -13,7 +13,7 @@ pub const DEFAULT_HOST: &str = "127.0.0.1";
 /// methods find the effective endpoint: env var > config file > registry default.
 ///
 /// ```
-/// use ports_core::{Registry, Resolver, Service, Source};
+/// use ports_core::{Resolver, Service};
 ///
 /// // What `#[service(port = 4410, group = "rust")] struct ZeroGateway;` generates, in short.
 /// struct ZeroGateway;
@@ -24,9 +24,6 @@ pub const DEFAULT_HOST: &str = "127.0.0.1";
 ///     const GROUP: &'static str = "rust";
 ///     const ENV: Option<&'static str> = Some("GATEWAY_PORT");
 ///     const CONFIG: Option<&'static str> = Some("gateway");
-///     fn registry() -> &'static Registry {
-///         Registry::embedded()
-///     }
 /// }
 ///
 /// let resolver = Resolver::new().env("GATEWAY_PORT", "5410");
@@ -52,8 +49,11 @@ pub trait Service {
     const HOST: &'static str = DEFAULT_HOST;
 
     /// The registry the type was checked against (for run-time checks: an override landing on
-    /// another service's port).
-    fn registry() -> &'static Registry;
+    /// another service's port). `#[service]` fills it in; a hand-written impl checked against
+    /// the standard can keep this default, the embedded registry.
+    fn registry() -> &'static Registry {
+        Registry::embedded()
+    }
 
     /// The effective endpoint under the real environment: the env var, else
     /// `CODECODER_CONFIG` or `~/.codecoder/config.json`, else the registry.

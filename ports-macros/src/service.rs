@@ -261,7 +261,15 @@ fn impl_service(input: &DeriveInput, krate: &TokenStream, entry: &ServiceEntry, 
     };
     let env = opt(&entry.env);
     let config = opt(&entry.config);
-    let registry = registry_expr(krate, loaded);
+    // The trait's default `registry()` is the embedded one: only a file needs a body.
+    let registry = loaded.file.is_some().then(|| {
+        let expr = registry_expr(krate, loaded);
+        quote! {
+            fn registry() -> &'static #krate::Registry {
+                #expr
+            }
+        }
+    });
     let track = track_env();
     quote! {
         #[automatically_derived]
@@ -272,9 +280,7 @@ fn impl_service(input: &DeriveInput, krate: &TokenStream, entry: &ServiceEntry, 
             const GROUP: &'static str = #group;
             const ENV: #krate::__private::Option<&'static str> = #env;
             const CONFIG: #krate::__private::Option<&'static str> = #config;
-            fn registry() -> &'static #krate::Registry {
-                #registry
-            }
+            #registry
         }
         #track
     }
@@ -297,9 +303,6 @@ fn fallback(item: TokenStream, input: Option<&DeriveInput>, args: &Args, cx: Ctx
             const GROUP: &'static str = "";
             const ENV: #krate::__private::Option<&'static str> = #krate::__private::None;
             const CONFIG: #krate::__private::Option<&'static str> = #krate::__private::None;
-            fn registry() -> &'static #krate::Registry {
-                #krate::Registry::embedded()
-            }
         }
     };
     quote! { #item #stub #errors }

@@ -1,10 +1,8 @@
-//! Cases checked against `registries/invalid.json`, named by `PORTS_REGISTRY`. One test per
-//! binary: the variable is set for this process (and the cargo that trybuild runs) only.
+//! Cases in `tests/ui/invalid/`, checked against `registries/invalid.json` (PORTS_REGISTRY).
+
+mod support;
 
 #[test]
 fn invalid_registry() {
-    let registry = concat!(env!("CARGO_MANIFEST_DIR"), "/registries/invalid.json");
-    std::env::set_var("PORTS_REGISTRY", registry);
-    let t = trybuild::TestCases::new();
-    t.compile_fail("tests/ui/invalid/*.rs");
+    support::run_against_registry("invalid", &[]);
 }
