@@ -156,7 +156,7 @@ fn check_reports_every_problem_and_exits_1() {
     let out = stdout(&o);
     assert!(out.starts_with("invalid ports.json is invalid (3 problems):"), "{out}");
     assert!(out.contains("env var `shop_port` is not a valid name"), "{out}");
-    assert!(out.contains("port 47000 is registered twice: to `shop` and to `mailer`"), "{out}");
+    assert!(out.contains("duplicate port 47000: registered to both `shop` and `mailer`"), "{out}");
     assert!(out.contains("service `mailer`: port 47000 is outside its group `jobs` (47010-47019)"), "{out}");
     let v = json(&ports(dir.path(), &["check", "--json"]));
     assert_eq!(v["valid"], false);
@@ -282,7 +282,7 @@ fn add_refuses_taken_id_or_port_and_leaves_the_file_untouched() {
         (
             &["add", "x", "--group", "web", "--name", "X", "--env", "SHOP_PORT"],
             1,
-            "env var `SHOP_PORT` is used by both `shop` and `x`",
+            "duplicate env var `SHOP_PORT`: used by both `shop` and `x`",
         ),
     ];
     for (args, expected, message) in cases {

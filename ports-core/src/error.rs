@@ -165,11 +165,11 @@ impl fmt::Display for Problem {
                 f,
                 "{kind} id `{id}` is not kebab-case: use lowercase ASCII letters and digits in segments joined by single hyphens (`zero-gateway`)"
             ),
-            Problem::DuplicateId { kind, id } => write!(f, "{kind} id `{id}` is used more than once"),
+            Problem::DuplicateId { kind, id } => write!(f, "duplicate {kind} id `{id}`: used more than once"),
             Problem::PortZero { service } => write!(f, "service `{service}`: port 0 is not a port (1-65535)"),
             Problem::DuplicatePort { port, first, second } => write!(
                 f,
-                "port {port} is registered twice: to `{first}` and to `{second}`"
+                "duplicate port {port}: registered to both `{first}` and `{second}`"
             ),
             Problem::UnknownGroup { service, group, closest } => {
                 write!(f, "service `{service}`: unknown group `{group}`")?;
@@ -188,7 +188,7 @@ impl fmt::Display for Problem {
             ),
             Problem::DuplicateEnv { env, first, second } => write!(
                 f,
-                "env var `{env}` is used by both `{first}` and `{second}`"
+                "duplicate env var `{env}`: used by both `{first}` and `{second}`"
             ),
             Problem::BadConfigKey { service, key } => write!(
                 f,
@@ -196,7 +196,7 @@ impl fmt::Display for Problem {
             ),
             Problem::DuplicateConfigKey { key, first, second } => write!(
                 f,
-                "config key `{key}` is used by both `{first}` and `{second}`"
+                "duplicate config key `{key}`: used by both `{first}` and `{second}`"
             ),
             Problem::EmptyName { kind, id } if id.is_empty() => write!(f, "{kind} name is empty"),
             Problem::EmptyName { kind, id } => write!(f, "{kind} `{id}`: name is empty"),

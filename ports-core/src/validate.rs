@@ -55,7 +55,7 @@ impl Registry {
     /// let mut registry = ports_core::Registry::embedded().clone();
     /// registry.services[1].port = 4400;
     /// let problems: Vec<String> = registry.problems().iter().map(ToString::to_string).collect();
-    /// assert_eq!(problems, ["port 4400 is registered twice: to `codecoder-api` and to `web-frontend`"]);
+    /// assert_eq!(problems, ["duplicate port 4400: registered to both `codecoder-api` and `web-frontend`"]);
     /// ```
     #[must_use]
     pub fn problems(&self) -> Vec<Problem> {

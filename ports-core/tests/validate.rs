@@ -217,7 +217,7 @@ fn group_ids() {
         [
             "group id `Core` is not kebab-case: use lowercase ASCII letters and digits in segments joined by single hyphens (`zero-gateway`)",
             "group `rust`: name is empty",
-            "group id `rust` is used more than once",
+            "duplicate group id `rust`: used more than once",
         ]
     );
 }
@@ -242,7 +242,7 @@ fn duplicate_service_id_and_port() {
     let services = format!("[{}, {}, {}]", svc(4410, "a", "rust"), svc(4410, "b", "rust"), svc(4411, "a", "rust"));
     assert_eq!(
         problems(&registry(GROUPS, &services)),
-        ["port 4410 is registered twice: to `a` and to `b`", "service id `a` is used more than once"]
+        ["duplicate port 4410: registered to both `a` and `b`", "duplicate service id `a`: used more than once"]
     );
 }
 
@@ -291,7 +291,7 @@ fn env_names() {
         );
     }
     let dup = format!("[{}, {}]", with(4410, "a", r#""env": "PORT""#), with(4411, "b", r#""env": "PORT""#));
-    assert_eq!(problems(&registry(GROUPS, &dup)), ["env var `PORT` is used by both `a` and `b`"]);
+    assert_eq!(problems(&registry(GROUPS, &dup)), ["duplicate env var `PORT`: used by both `a` and `b`"]);
 }
 
 #[test]
@@ -306,7 +306,7 @@ fn config_keys() {
         );
     }
     let dup = format!("[{}, {}]", with(4410, "a", r#""config": "x.y""#), with(4411, "b", r#""config": "x.y""#));
-    assert_eq!(problems(&registry(GROUPS, &dup)), ["config key `x.y` is used by both `a` and `b`"]);
+    assert_eq!(problems(&registry(GROUPS, &dup)), ["duplicate config key `x.y`: used by both `a` and `b`"]);
     let nested = format!("[{}, {}]", with(4410, "a", r#""config": "x""#), with(4411, "b", r#""config": "x.y""#));
     assert_eq!(problems(&registry(GROUPS, &nested)), Vec::<String>::new());
 }
@@ -334,7 +334,7 @@ fn every_problem_is_reported_together() {
             "service `Bad`: port 0 is not a port (1-65535)",
             "service `b`: port 4400 is outside its group `rust` (4410-4419)",
             "service `c`: env var `x` is not a valid name: use [A-Z][A-Z0-9_]* (`GATEWAY_PORT`)",
-            "port 4411 is registered twice: to `c` and to `d`",
+            "duplicate port 4411: registered to both `c` and `d`",
             "service `d`: unknown group `nope`",
         ]
     );
