@@ -189,6 +189,20 @@ fn ty_span(ty: &Type) -> Span {
 }
 
 impl Field {
+    /// The field's type or registry id as the user wrote it, for messages.
+    fn describe(&self) -> String {
+        match &self.kind {
+            Kind::Type(ty) => quote!(#ty)
+                .to_string()
+                .replace(" :: ", "::")
+                .replace(":: ", "::")
+                .replace(" < ", "<")
+                .replace(" >", ">")
+                .replace(" ,", ","),
+            Kind::Id(lit) => format!("{:?}", lit.value()),
+        }
+    }
+
     fn kind_tokens(&self) -> TokenStream {
         match &self.kind {
             Kind::Type(ty) => quote!(#ty),
@@ -221,22 +235,27 @@ fn const_checks(input: &Input, krate: &TokenStream, known: &[(&Field, String, u1
                 continue; // checked by the macro itself
             }
             let (Some((id_a, port_a)), Some((id_b, port_b))) = (consts(first), consts(second)) else { continue };
-            let same =
-                format!("ports!: fields `{a}` and `{b}` of `{}` are the same service; keep one of them", input.name);
-            let port = format!(
-                "ports!: fields `{a}` and `{b}` of `{}` use the same port; each service of a process needs its own port",
+            let (ta, tb) = (first.describe(), second.describe());
+            let same = format!(
+                "ports!: fields `{a}` ({ta}) and `{b}` ({tb}) of `{}` are the same service; keep one of them",
                 input.name
             );
-            let span = syn::spanned::Spanned::span(&second.kind_tokens());
+            let port = format!(
+                "ports!: fields `{a}` ({ta}) and `{b}` ({tb}) of `{}` use the same port; each service of a process needs its own port",
+                input.name
+            );
+            let span = second.name.span();
+            // Not a panic of this macro: a `panic!` in a `const` item is how the compiler's
+            // const evaluation reports a failed check, with this message, at this span.
             checks.push(quote_spanned! {span=>
                 const _: () = {
                     let (a_port, b_port): (u16, u16) = (#port_a, #port_b);
                     if a_port != 0 && b_port != 0 {
                         if #krate::__private::str_eq(#id_a, #id_b) {
-                            ::core::panic!(#same);
+                            ::core::panic!("{}", #same);
                         }
                         if a_port == b_port {
-                            ::core::panic!(#port);
+                            ::core::panic!("{}", #port);
                         }
                     }
                 };
