@@ -3,15 +3,18 @@
 
 use serde_json::{json, Value};
 
-/// The schema, compiled by `boon` (a JSON Schema 2020-12 validator).
+/// The schema (JSON Schema draft 7), checked by `jsonschema-valid`.
 struct Validator {
-    schemas: boon::Schemas,
-    index: boon::SchemaIndex,
+    schema: Value,
 }
 
 impl Validator {
     fn errors(&self, value: &Value) -> Option<String> {
-        self.schemas.validate(value, self.index).err().map(|e| format!("{e:#}"))
+        let config =
+            jsonschema_valid::Config::from_schema(&self.schema, Some(jsonschema_valid::schemas::Draft::Draft7))
+                .expect("the schema compiles");
+        let result = jsonschema_valid::validate(&config, value);
+        result.err().map(|errors| errors.map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
     }
 
     fn is_valid(&self, value: &Value) -> bool {
@@ -21,11 +24,10 @@ impl Validator {
 
 fn validator() -> Validator {
     let schema: Value = serde_json::from_str(include_str!("../ports.schema.json")).unwrap();
-    let mut schemas = boon::Schemas::new();
-    let mut compiler = boon::Compiler::new();
-    compiler.add_resource("file:///ports.schema.json", schema).unwrap();
-    let index = compiler.compile("file:///ports.schema.json", &mut schemas).unwrap();
-    Validator { schemas, index }
+    let config =
+        jsonschema_valid::Config::from_schema(&schema, Some(jsonschema_valid::schemas::Draft::Draft7)).unwrap();
+    assert!(config.validate_schema().is_ok(), "ports.schema.json is not a valid draft-7 schema");
+    Validator { schema }
 }
 
 #[test]

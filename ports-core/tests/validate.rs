@@ -348,3 +348,13 @@ fn problems_are_typed() {
     let Err(RegistryError::Invalid { problems, .. }) = Registry::parse(&json) else { panic!("expected invalid") };
     assert_eq!(problems, [Problem::DuplicatePort { port: 4410, first: "a".into(), second: "b".into() }]);
 }
+
+#[test]
+fn schema_key_is_kept_first_on_rewrite() {
+    let json = registry(GROUPS, "[]").replacen("{ \"name\"", "{ \"$schema\": \"./ports.schema.json\", \"name\"", 1);
+    let r = Registry::parse(&json).unwrap();
+    assert_eq!(r.schema.as_deref(), Some("./ports.schema.json"));
+    let text = r.to_json_pretty();
+    assert!(text.starts_with("{\n  \"$schema\": \"./ports.schema.json\",\n  \"name\": \"T\","), "{text}");
+    assert_eq!(Registry::parse(&text).unwrap(), r);
+}
