@@ -397,7 +397,7 @@ fn resolve_bad_override_exits_1_naming_it_and_unknown_id_exits_2() {
 #[test]
 fn status_sees_real_listeners_and_flags_unregistered_ones() {
     let dir = project();
-    let start = 47200;
+    let start = 26200;
     write(dir.path(), "ports.json", &small_registry(start));
     let registered = TcpListener::bind(("127.0.0.1", start)).unwrap();
     let unregistered = TcpListener::bind(("::1", start + 3)).ok();
@@ -440,7 +440,7 @@ fn status_sees_real_listeners_and_flags_unregistered_ones() {
 #[test]
 fn status_is_clean_when_only_registered_ports_listen() {
     let dir = project();
-    let start = 47300;
+    let start = 26300;
     write(dir.path(), "ports.json", &small_registry(start));
     let _shop = TcpListener::bind(("127.0.0.1", start)).unwrap();
     let _dual = TcpListener::bind(("::", start + 10)).ok();

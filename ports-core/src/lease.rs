@@ -81,11 +81,11 @@ pub fn lease_test_port() -> Result<TcpListener, LeaseError> {
 ///
 /// ```
 /// let registry = ports_core::Registry::parse(r#"{
-///     "name": "demo", "block": { "start": 47100, "end": 47109 },
-///     "groups": [{ "id": "test", "start": 47100, "end": 47109, "title": "tests" }]
+///     "name": "demo", "block": { "start": 26100, "end": 26109 },
+///     "groups": [{ "id": "test", "start": 26100, "end": 26109, "title": "tests" }]
 /// }"#)?;
 /// let listener = ports_core::lease_test_port_in(&registry, "test")?;
-/// assert!((47100..=47109).contains(&listener.local_addr()?.port()));
+/// assert!((26100..=26109).contains(&listener.local_addr()?.port()));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///

@@ -6,7 +6,8 @@ use std::process::{Command, Stdio};
 
 use ports_core::{lease_service_port, lease_test_port, lease_test_port_in, LeaseError, Registry};
 
-/// A registry whose test group sits on high, unusual ports, with its first port registered.
+/// A registry whose test group sits on unusual ports below Linux's ephemeral range (32768+,
+/// where outgoing connections take their local ports), with its first port registered.
 fn registry(start: u16) -> Registry {
     Registry::parse(&format!(
         r#"{{ "name": "lease", "block": {{ "start": {start}, "end": {end} }},
@@ -26,24 +27,24 @@ fn lease_nine_from_threads(registry: &Registry) -> Vec<Result<std::net::TcpListe
 
 #[test]
 fn nine_threads_get_nine_distinct_ports_and_the_tenth_fails() {
-    let registry = registry(47310);
+    let registry = registry(26310);
     let leases: Vec<_> = lease_nine_from_threads(&registry).into_iter().map(Result::unwrap).collect();
     let ports: BTreeSet<u16> = leases.iter().map(|l| l.local_addr().unwrap().port()).collect();
-    assert_eq!(ports, (47311..=47319).collect::<BTreeSet<_>>(), "registered 47310 is never handed out");
+    assert_eq!(ports, (26311..=26319).collect::<BTreeSet<_>>(), "registered 26310 is never handed out");
     for lease in &leases {
         assert!(lease.local_addr().unwrap().ip().is_loopback());
     }
     let tenth = lease_test_port_in(&registry, "test").unwrap_err();
-    assert!(matches!(tenth, LeaseError::AllTaken { ref group, start: 47310, end: 47319 } if group == "test"));
+    assert!(matches!(tenth, LeaseError::AllTaken { ref group, start: 26310, end: 26319 } if group == "test"));
     assert_eq!(
         tenth.to_string(),
-        "no free test port: every unregistered port of group `test` (47310-47319) is in use on 127.0.0.1"
+        "no free test port: every unregistered port of group `test` (26310-26319) is in use on 127.0.0.1"
     );
 }
 
 #[test]
 fn dropping_a_lease_frees_its_port() {
-    let registry = registry(47330);
+    let registry = registry(26330);
     let mut leases: Vec<_> = lease_nine_from_threads(&registry).into_iter().map(Result::unwrap).collect();
     let freed = leases.remove(4).local_addr().unwrap().port();
     let again = lease_test_port_in(&registry, "test").unwrap();
@@ -52,24 +53,24 @@ fn dropping_a_lease_frees_its_port() {
 
 #[test]
 fn a_port_held_by_someone_else_is_skipped() {
-    let registry = registry(47350);
-    let _other = std::net::TcpListener::bind(("127.0.0.1", 47351)).unwrap();
+    let registry = registry(26350);
+    let _other = std::net::TcpListener::bind(("127.0.0.1", 26351)).unwrap();
     let lease = lease_test_port_in(&registry, "test").unwrap();
-    assert_eq!(lease.local_addr().unwrap().port(), 47352);
+    assert_eq!(lease.local_addr().unwrap().port(), 26352);
 }
 
 #[test]
 fn unknown_group_names_the_groups() {
-    let err = lease_test_port_in(&registry(47370), "tests").unwrap_err();
-    assert_eq!(err.to_string(), "unknown group `tests`; did you mean `test`? (groups: test (47370-47379))");
+    let err = lease_test_port_in(&registry(26370), "tests").unwrap_err();
+    assert_eq!(err.to_string(), "unknown group `tests`; did you mean `test`? (groups: test (26370-26379))");
 }
 
 #[test]
 fn a_registered_test_port_is_leased_by_id() {
-    let registry = registry(47390);
+    let registry = registry(26390);
     let lease = lease_service_port(&registry, "it").unwrap();
-    assert_eq!(lease.local_addr().unwrap().port(), 47390);
-    assert!(matches!(lease_service_port(&registry, "it"), Err(LeaseError::Bind { port: 47390, .. })));
+    assert_eq!(lease.local_addr().unwrap().port(), 26390);
+    assert!(matches!(lease_service_port(&registry, "it"), Err(LeaseError::Bind { port: 26390, .. })));
     assert!(matches!(lease_service_port(&registry, "nope"), Err(LeaseError::UnknownService { .. })));
 }
 
@@ -141,7 +142,7 @@ fn child_leases_four() {
     if std::env::var_os("PORTS_LEASE_CHILD").is_none() {
         return;
     }
-    let registry = registry(47410);
+    let registry = registry(26410);
     let held: Vec<_> = (0..4).map(|_| lease_test_port_in(&registry, "test").unwrap()).collect();
     for lease in &held {
         println!("LEASED {}", lease.local_addr().unwrap().port());

@@ -110,7 +110,7 @@ fn endpoints_bind() {
     let r = Resolver::new().env("GATEWAY_PORT", "0");
     assert!(ZeroGateway::resolve_with(&r).is_err(), "0 is not a port");
     let listener = ports_core::lease_test_port_in(
-        &Registry::parse(r#"{ "name": "t", "block": { "start": 47500, "end": 47509 }, "groups": [{ "id": "test", "start": 47500, "end": 47509, "title": "t" }] }"#).unwrap(),
+        &Registry::parse(r#"{ "name": "t", "block": { "start": 26500, "end": 26509 }, "groups": [{ "id": "test", "start": 26500, "end": 26509, "title": "t" }] }"#).unwrap(),
         "test",
     )
     .unwrap();
