@@ -17,7 +17,7 @@ pub fn registry_from_source(text: &'static [u8]) -> &'static Registry {
     let mut cache = CACHE.get_or_init(Mutex::default).lock().unwrap_or_else(PoisonError::into_inner);
     cache.entry(text).or_insert_with(|| {
         // The text was validated at compile time; should it have changed between the check and
-        // the `include_str!`, fall back to an empty registry rather than abort the program.
+        // the `include_bytes!`, fall back to an empty registry rather than abort the program.
         let registry =
             std::str::from_utf8(text).ok().and_then(|t| Registry::parse(t).ok()).unwrap_or_else(|| Registry {
                 schema: None,
