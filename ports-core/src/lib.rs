@@ -40,7 +40,7 @@ pub use lease::{lease_service_port, lease_test_port, lease_test_port_in, LeaseEr
 pub use model::{Block, Group, Registry, ServiceEntry, UnknownGroup};
 pub use resolve::{Endpoint, ResolveError, Resolver, Source, Target};
 pub use service::{Service, DEFAULT_HOST};
-pub use validate::{is_config_key, is_env_name, is_kebab_id};
+pub use validate::{is_config_key, is_env_name, is_kebab_id, port_from};
 
 /// Support for the code that `ports-macros` generates. Not public API: it may change in any
 /// release.

@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::model::{Registry, ServiceEntry};
 use crate::service::{Service, DEFAULT_HOST};
+use crate::validate::port_from;
 
 /// The env var naming the config file.
 pub const CONFIG_ENV: &str = "CODECODER_CONFIG";
@@ -408,7 +409,7 @@ impl Resolver {
             }
             if let Some(value) = object.get("port") {
                 let key = format!("{key}.port");
-                match value.as_u64().and_then(|p| u16::try_from(p).ok()).filter(|&p| p != 0) {
+                match value.as_u64().and_then(port_from) {
                     Some(p) => port = Some((p, Source::Config { file: config.file.clone(), key })),
                     None => return Err(type_error(config, &key, value, "an integer port 1-65535")),
                 }
@@ -487,7 +488,7 @@ fn parse_port(value: &str) -> Option<u16> {
     if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    value.parse::<u16>().ok().filter(|&p| p != 0)
+    value.parse::<u64>().ok().and_then(port_from)
 }
 
 /// The object at a dotted key path; `None` when any segment is missing.

@@ -19,6 +19,19 @@ pub fn is_kebab_id(id: &str) -> bool {
         && id.split('-').all(|seg| !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
+/// `n` as a port, if it is one: 1-65535. The one statement of the range, for registry entries,
+/// `#[service(port = N)]`, env values and config values alike.
+///
+/// ```
+/// assert_eq!(ports_core::port_from(4410), Some(4410));
+/// assert_eq!(ports_core::port_from(0), None);
+/// assert_eq!(ports_core::port_from(65536), None);
+/// ```
+#[must_use]
+pub fn port_from(n: u64) -> Option<u16> {
+    u16::try_from(n).ok().filter(|&p| p != 0)
+}
+
 /// Whether `name` is a valid env var name for a port override: `[A-Z][A-Z0-9_]*`.
 ///
 /// ```
@@ -136,7 +149,7 @@ impl Registry {
             if service.name.trim().is_empty() {
                 problems.push(Problem::EmptyName { kind: "service", id: id.to_owned() });
             }
-            if service.port == 0 {
+            if port_from(u64::from(service.port)).is_none() {
                 problems.push(Problem::PortZero { service: id.to_owned() });
             } else if let Some(first) = ports.insert(service.port, id) {
                 ports.insert(service.port, first);

@@ -2,7 +2,7 @@
 //! `Registry::check_claim`) → expand, or fall back to the item plus a stub impl.
 
 use heck::ToKebabCase;
-use ports_core::{Claim, ClaimField, ServiceEntry};
+use ports_core::{port_from, Claim, ClaimField, ServiceEntry};
 use proc_macro2::{Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream, Parser};
@@ -106,13 +106,15 @@ fn parse_args(tokens: TokenStream, cx: &mut Ctxt) -> Args {
 fn parse_port(value: TokenStream, cx: &mut Ctxt) -> Option<(u16, LitInt)> {
     const RANGE: &str = "a port is an integer literal from 1 to 65535, e.g. port = 4410";
     match syn::parse2::<LitInt>(value.clone()) {
-        Ok(lit) if lit.suffix().is_empty() || lit.suffix() == "u16" => match lit.base10_parse::<u64>() {
-            Ok(n @ 1..=65535) => Some((u16::try_from(n).ok()?, lit)),
-            _ => {
-                cx.error_spanned(value, format!("port {} is out of range: {RANGE}", lit.base10_digits()));
-                None
+        Ok(lit) if lit.suffix().is_empty() || lit.suffix() == "u16" => {
+            match lit.base10_parse::<u64>().ok().and_then(port_from) {
+                Some(port) => Some((port, lit)),
+                None => {
+                    cx.error_spanned(value, format!("port {} is out of range: {RANGE}", lit.base10_digits()));
+                    None
+                }
             }
-        },
+        }
         _ => {
             cx.error_spanned(value, format!("expected an integer literal: {RANGE}"));
             None
