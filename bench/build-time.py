@@ -12,9 +12,8 @@ import os
 import pathlib
 import statistics
 import subprocess
-import time
 
-from scratch import PORTS_DEPENDENCIES, ROOT, crate
+from scratch import PORTS_DEPENDENCIES, ROOT, crate, timed_cargo
 WORK = ROOT / "target" / "bench" / "build-time"
 
 PORTS_MAIN = """use ports_core::Service;
@@ -52,11 +51,7 @@ def clean_build(d):
     env = dict(os.environ, CARGO_TARGET_DIR=str(d / "target"))
     env.pop("PORTS_REGISTRY", None)
     subprocess.run(["cargo", "clean", "--quiet"], cwd=d, env=env, check=True)
-    t = time.perf_counter()
-    r = subprocess.run(["cargo", "build", "--quiet"], cwd=d, env=env, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise SystemExit(f"build failed in {d}:\n{r.stderr}")
-    return time.perf_counter() - t
+    return timed_cargo(d, ["build", "--quiet"], env)
 
 
 def main():

@@ -14,10 +14,8 @@ import json
 import os
 import pathlib
 import statistics
-import subprocess
-import time
 
-from scratch import PORTS_DEPENDENCIES, ROOT, crate
+from scratch import PORTS_DEPENDENCIES, ROOT, crate, timed_cargo
 WORK = ROOT / "target" / "bench" / "macro-cost"
 
 
@@ -58,11 +56,7 @@ impl Service for Svc{i} {{
 
 def check(d, env):
     (d / "src" / "main.rs").touch()
-    t = time.perf_counter()
-    r = subprocess.run(["cargo", "check", "--quiet"], cwd=d, env=env, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise SystemExit(f"cargo check failed in {d}:\n{r.stderr}")
-    return time.perf_counter() - t
+    return timed_cargo(d, ["check", "--quiet"], env)
 
 
 def main():

@@ -31,3 +31,14 @@ publish = false
 
 PORTS_DEPENDENCIES = (f'ports-core = {{ path = "{ROOT / "ports-core"}" }}\n'
                       f'ports-macros = {{ path = "{ROOT / "ports-macros"}" }}')
+
+
+def timed_cargo(d, args, env):
+    """Seconds taken by `cargo <args>` in `d`; exits with cargo's stderr on failure."""
+    import subprocess
+    import time
+    t = time.perf_counter()
+    r = subprocess.run(["cargo", *args], cwd=d, env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise SystemExit(f"cargo {' '.join(args)} failed in {d}:\n{r.stderr}")
+    return time.perf_counter() - t
