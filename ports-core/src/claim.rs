@@ -29,7 +29,7 @@ pub enum ClaimField {
     Group,
 }
 
-/// Why a [`Claim`] does not hold.
+/// Why a [`Claim`] does not hold, or why [`Registry::allocate`] cannot give a port.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ClaimError {
@@ -60,7 +60,7 @@ pub enum ClaimError {
         /// The requested group.
         group: String,
         /// The entry to add to the registry's `services`.
-        entry: ServiceEntry,
+        entry: Box<ServiceEntry>,
     },
     /// The port belongs to another service.
     PortTaken {
@@ -77,14 +77,34 @@ pub enum ClaimError {
         /// The lowest free port of the group, if any.
         next_free: Option<u16>,
     },
-    /// The id is registered, on another port.
+    /// The id is registered, with another port or group than the one written.
     IdElsewhere {
         /// The id.
         id: String,
         /// The port written.
         port: u16,
+        /// The group written.
+        group: String,
         /// The port the registry gives it.
         registered: u16,
+        /// The group the registry gives it.
+        registered_group: String,
+        /// The service that owns the written port, if another one does: (id, name).
+        taken_by: Option<(String, String)>,
+    },
+    /// The id is registered already ([`Registry::allocate`]).
+    AlreadyRegistered {
+        /// The id.
+        id: String,
+        /// Its port.
+        port: u16,
+        /// Its group.
+        group: String,
+    },
+    /// Every port of the group has a service ([`Registry::allocate`]).
+    GroupFull {
+        /// The group.
+        group: Group,
     },
 }
 
@@ -93,8 +113,9 @@ impl ClaimError {
     #[must_use]
     pub fn field(&self) -> ClaimField {
         match self {
-            ClaimError::BadId { .. } => ClaimField::Id,
-            ClaimError::UnknownGroup(_) => ClaimField::Group,
+            ClaimError::BadId { .. } | ClaimError::AlreadyRegistered { .. } => ClaimField::Id,
+            ClaimError::UnknownGroup(_) | ClaimError::GroupFull { .. } => ClaimField::Group,
+            ClaimError::IdElsewhere { port, registered, .. } if port == registered => ClaimField::Group,
             ClaimError::PortOutsideGroup { .. }
             | ClaimError::Unregistered { .. }
             | ClaimError::PortTaken { .. }
@@ -110,19 +131,30 @@ fn next_free_text(group: &str, next: Option<u16>) -> String {
     }
 }
 
+/// A shell word: quoted when it holds anything but letters, digits and `-_./`.
+fn shell_word(word: &str) -> String {
+    if !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b)) {
+        word.to_owned()
+    } else {
+        format!("\"{}\"", word.replace('\\', "\\\\").replace('"', "\\\"").replace('$', "\\$").replace('`', "\\`"))
+    }
+}
+
 impl fmt::Display for ClaimError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClaimError::BadId { id } => write!(
                 f,
-                "service id `{id}` is not kebab-case: use lowercase ASCII letters and digits in segments joined by single hyphens, e.g. id = \"zero-gateway\""
+                "service id `{}` is not kebab-case: {}, e.g. id = \"zero-gateway\"",
+                crate::escape_control(id),
+                crate::validate::KEBAB_RULE
             ),
             ClaimError::UnknownGroup(unknown) => write!(f, "{unknown}"),
             ClaimError::PortOutsideGroup { port, group, actual, next_free, block } => {
                 write!(f, "port {port} is outside group `{}` ({}-{})", group.id, group.start, group.end)?;
                 match actual {
                     Some(actual) => write!(f, "; it lies in group `{}` ({}-{})", actual.id, actual.start, actual.end)?,
-                    None if (block.start..=block.end).contains(port) => write!(f, "; it lies in no group")?,
+                    None if block.contains(*port) => write!(f, "; it lies in no group")?,
                     None => write!(f, "; it lies outside the block {}-{}", block.start, block.end)?,
                 }
                 write!(f, "; {}", next_free_text(&group.id, *next_free))
@@ -131,18 +163,31 @@ impl fmt::Display for ClaimError {
                 let json = serde_json::to_string(entry).unwrap_or_default();
                 write!(
                     f,
-                    "port {port} is free in group `{group}` but not registered; add this entry to the registry's \"services\": {json}"
+                    "port {port} is free in group `{group}` but not registered; register it with `ports add {} --group {group} --name {} --port {port}`, or add this entry to the registry's \"services\": {json}",
+                    entry.id,
+                    shell_word(&entry.name),
                 )
             }
             ClaimError::PortTaken { port, owner, owner_name, id, group, next_free } => write!(
                 f,
-                "port {port} belongs to `{owner}` ({owner_name}), not `{id}`; {}, or write id = \"{owner}\" if this type is that service",
+                "port {port} belongs to `{owner}` ({owner_name}), not `{id}`; {}",
                 next_free_text(group, *next_free)
             ),
-            ClaimError::IdElsewhere { id, port, registered } => write!(
-                f,
-                "service `{id}` is registered on port {registered}, not {port}; write port = {registered}"
-            ),
+            ClaimError::IdElsewhere { id, port, group, registered, registered_group, taken_by } => {
+                write!(f, "`{id}` is registered as port {registered} in group `{registered_group}`")?;
+                if let Some((owner, name)) = taken_by {
+                    write!(f, ", and port {port} belongs to `{owner}` ({name})")?;
+                }
+                match (port == registered, group == registered_group) {
+                    (false, false) => write!(f, ": write port = {registered}, group = \"{registered_group}\""),
+                    (false, true) => write!(f, ": write port = {registered}"),
+                    _ => write!(f, ": write group = \"{registered_group}\""),
+                }
+            }
+            ClaimError::AlreadyRegistered { id, port, group } => {
+                write!(f, "service `{id}` is already registered, on port {port} (group `{group}`)")
+            }
+            ClaimError::GroupFull { group } => write!(f, "group {group} is full: every port has a service"),
         }
     }
 }
@@ -153,6 +198,9 @@ impl Registry {
     /// Checks a claim against the registry: the group exists, the port lies in it, and the
     /// registry gives the port to this id. Returns the registered entry, or every problem.
     ///
+    /// The id, the group and the port are checked independently; when the id is registered
+    /// with another port or group, that is the one error (it says what to write).
+    ///
     /// # Errors
     ///
     /// Each [`ClaimError`] found, in the order id, group, port.
@@ -161,67 +209,124 @@ impl Registry {
     /// use ports_core::{Claim, ClaimError, Registry};
     ///
     /// let registry = Registry::embedded();
-    /// let ok = Claim { id: "zero-gateway", port: 4410, group: "rust", name: "ZeroGateway" };
+    /// let ok = Claim { id: "zero-gateway", port: 4410, group: "rust", name: "Zero Gateway" };
     /// assert_eq!(registry.check_claim(&ok).unwrap().name, "Zero Gateway");
     ///
     /// let taken = Claim { id: "my-gateway", ..ok };
     /// let errors = registry.check_claim(&taken).unwrap_err();
     /// assert!(matches!(&errors[0], ClaimError::PortTaken { owner, next_free: Some(4413), .. } if owner == "zero-gateway"));
+    ///
+    /// let moved = Claim { port: 4430, group: "integration", ..ok };
+    /// let errors = registry.check_claim(&moved).unwrap_err();
+    /// assert_eq!(
+    ///     errors[0].to_string(),
+    ///     "`zero-gateway` is registered as port 4410 in group `rust`: write port = 4410, group = \"rust\"",
+    /// );
     /// ```
     pub fn check_claim(&self, claim: &Claim<'_>) -> Result<&ServiceEntry, Vec<ClaimError>> {
         let mut errors = Vec::new();
-        if !is_kebab_id(claim.id) {
+        let id_ok = is_kebab_id(claim.id);
+        if !id_ok {
             errors.push(ClaimError::BadId { id: claim.id.to_owned() });
         }
-        let owner = self.service_at(claim.port);
-        let mut granted = None;
-        match self.require_group(claim.group) {
-            Err(unknown) => errors.push(ClaimError::UnknownGroup(unknown)),
-            Ok(group) if !group.contains(claim.port) => errors.push(ClaimError::PortOutsideGroup {
+        let group = match self.require_group(claim.group) {
+            Ok(group) => Some(group),
+            Err(unknown) => {
+                errors.push(ClaimError::UnknownGroup(unknown));
+                None
+            }
+        };
+        let registered = if id_ok { self.service(claim.id) } else { None };
+        if let Some(entry) = registered {
+            if entry.port == claim.port && entry.group == claim.group {
+                return if errors.is_empty() { Ok(entry) } else { Err(errors) };
+            }
+            errors.retain(|e| !matches!(e, ClaimError::UnknownGroup(_)));
+            errors.push(ClaimError::IdElsewhere {
+                id: claim.id.to_owned(),
                 port: claim.port,
+                group: claim.group.to_owned(),
+                registered: entry.port,
+                registered_group: entry.group.clone(),
+                taken_by: self
+                    .service_at(claim.port)
+                    .filter(|owner| owner.id != claim.id)
+                    .map(|owner| (owner.id.clone(), owner.name.clone())),
+            });
+            return Err(errors);
+        }
+        let Some(group) = group else { return Err(errors) };
+        match self.port_available(group, claim.port, claim.id) {
+            // Whether the port lies in the group does not depend on the id.
+            Err(error @ ClaimError::PortOutsideGroup { .. }) => errors.push(error),
+            Err(error) if id_ok => errors.push(error),
+            Ok(()) if id_ok => {
+                let entry = Box::new(ServiceEntry::new(claim.port, claim.id, claim.name, &group.id));
+                errors.push(ClaimError::Unregistered { port: claim.port, group: group.id.clone(), entry });
+            }
+            // With an unusable id, who owns the port is a question for after it is fixed.
+            Err(_) | Ok(()) => {}
+        }
+        Err(errors)
+    }
+
+    /// The port a new service `id` gets in `group`: `port` when given and available, else the
+    /// lowest free port of the group — the standard's rule, as `ports add` applies it.
+    ///
+    /// # Errors
+    ///
+    /// [`ClaimError::BadId`], [`ClaimError::AlreadyRegistered`], [`ClaimError::UnknownGroup`],
+    /// [`ClaimError::PortOutsideGroup`], [`ClaimError::PortTaken`] or [`ClaimError::GroupFull`].
+    ///
+    /// ```
+    /// let registry = ports_core::Registry::embedded();
+    /// assert_eq!(registry.allocate("zero-scheduler", "rust", None), Ok(4413));
+    /// let err = registry.allocate("zero-scheduler", "rust", Some(4420)).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "port 4420 is outside group `rust` (4410-4419); it lies in group `protocol` (4420-4429); the next free port in `rust` is 4413",
+    /// );
+    /// ```
+    pub fn allocate(&self, id: &str, group: &str, port: Option<u16>) -> Result<u16, ClaimError> {
+        if !is_kebab_id(id) {
+            return Err(ClaimError::BadId { id: id.to_owned() });
+        }
+        if let Some(existing) = self.service(id) {
+            return Err(ClaimError::AlreadyRegistered {
+                id: id.to_owned(),
+                port: existing.port,
+                group: existing.group.clone(),
+            });
+        }
+        let group = self.require_group(group).map_err(ClaimError::UnknownGroup)?;
+        match port {
+            Some(port) => self.port_available(group, port, id).map(|()| port),
+            None => self.free_ports(group).next().ok_or_else(|| ClaimError::GroupFull { group: group.clone() }),
+        }
+    }
+
+    /// The one statement of "may `id` take `port` in `group`": inside the group, and no other
+    /// service owns it.
+    fn port_available(&self, group: &Group, port: u16, id: &str) -> Result<(), ClaimError> {
+        if !group.contains(port) {
+            return Err(ClaimError::PortOutsideGroup {
+                port,
                 group: group.clone(),
-                actual: self.group_of(claim.port).cloned(),
+                actual: self.group_of(port).cloned(),
                 next_free: self.free_ports(group).next(),
                 block: self.block,
-            }),
-            Ok(group) => match owner {
-                Some(owner) if owner.id == claim.id => granted = Some(owner),
-                Some(owner) => errors.push(ClaimError::PortTaken {
-                    port: claim.port,
-                    owner: owner.id.clone(),
-                    owner_name: owner.name.clone(),
-                    id: claim.id.to_owned(),
-                    group: group.id.clone(),
-                    next_free: self.free_ports(group).next(),
-                }),
-                None => match self.service(claim.id) {
-                    Some(registered) => errors.push(ClaimError::IdElsewhere {
-                        id: claim.id.to_owned(),
-                        port: claim.port,
-                        registered: registered.port,
-                    }),
-                    None => errors.push(ClaimError::Unregistered {
-                        port: claim.port,
-                        group: group.id.clone(),
-                        entry: ServiceEntry {
-                            port: claim.port,
-                            id: claim.id.to_owned(),
-                            name: claim.name.to_owned(),
-                            group: group.id.clone(),
-                            description: None,
-                            stack: None,
-                            protocol: None,
-                            env: None,
-                            config: None,
-                        },
-                    }),
-                },
-            },
+            });
         }
-        match granted {
-            // Every path that does not grant the port records an error.
-            Some(entry) if errors.is_empty() => Ok(entry),
-            _ => Err(errors),
+        match self.service_at(port) {
+            Some(owner) if owner.id != id => Err(ClaimError::PortTaken {
+                port,
+                owner: owner.id.clone(),
+                owner_name: owner.name.clone(),
+                id: id.to_owned(),
+                group: group.id.clone(),
+                next_free: self.free_ports(group).next(),
+            }),
+            _ => Ok(()),
         }
     }
 }

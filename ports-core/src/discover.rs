@@ -2,9 +2,13 @@
 //! the embedded standard. The macros start from `CARGO_MANIFEST_DIR`, the CLI from the current
 //! directory.
 
+use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+use crate::error::RegistryError;
+use crate::model::Registry;
 
 /// The name of a registry file found by walking up.
 pub const REGISTRY_FILE: &str = "ports.json";
@@ -14,6 +18,8 @@ pub const REGISTRY_FILE: &str = "ports.json";
 pub enum Origin {
     /// The path in the `PORTS_REGISTRY` env var, as written there.
     Env(String),
+    /// A path given on the command line (`ports --registry PATH`), as written there.
+    Flag(String),
     /// A `ports.json` found walking up from the start directory.
     Found,
     /// No file: the embedded standard.
@@ -38,7 +44,7 @@ impl Discovery {
     #[must_use]
     pub fn display_path(&self) -> Option<String> {
         let path = self.path.as_ref()?;
-        if let Origin::Env(value) = &self.origin {
+        if let Origin::Env(value) | Origin::Flag(value) = &self.origin {
             return Some(value.clone());
         }
         let shown = self.root.as_ref().and_then(|root| path.strip_prefix(root).ok()).unwrap_or(path);
@@ -51,6 +57,7 @@ impl fmt::Display for Discovery {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.origin, self.display_path()) {
             (Origin::Env(_), Some(path)) => write!(f, "{path} (PORTS_REGISTRY)"),
+            (Origin::Flag(_), Some(path)) => write!(f, "{path} (--registry)"),
             (_, Some(path)) => write!(f, "{path}"),
             (_, None) => write!(f, "the embedded registry"),
         }
@@ -100,5 +107,35 @@ pub fn discover(start: &Path, ports_registry: Option<&OsStr>, own_dir: bool) -> 
     match found {
         Some(path) => Discovery { path: Some(path), origin: Origin::Found, root },
         None => Discovery { path: None, origin: Origin::Embedded, root },
+    }
+}
+
+/// The registry in force for a directory, found by [`discover`] (with the `PORTS_REGISTRY` of
+/// the process environment) and loaded: the file's registry, or the embedded one.
+///
+/// ```
+/// let dir = std::env::temp_dir();
+/// let (registry, found) = ports_core::registry_in_force(&dir)?;
+/// # if std::env::var_os("PORTS_REGISTRY").is_none() {
+/// assert_eq!(registry.name, "CodeCoder");
+/// # }
+/// # Ok::<(), ports_core::RegistryError>(())
+/// ```
+///
+/// # Errors
+///
+/// The file's [`RegistryError`] (it names the file).
+pub fn registry_in_force(start: &Path) -> Result<(Cow<'static, Registry>, Discovery), RegistryError> {
+    let found = discover(start, std::env::var_os("PORTS_REGISTRY").as_deref(), false);
+    match &found.path {
+        None => Ok((Cow::Borrowed(Registry::embedded()), found)),
+        Some(path) => {
+            let shown = found.to_string();
+            let registry = Registry::load(path).map_err(|e| match e {
+                RegistryError::Io { source, .. } => RegistryError::Io { path: PathBuf::from(&shown), source },
+                other => other.with_path(&shown),
+            })?;
+            Ok((Cow::Owned(registry), found))
+        }
     }
 }

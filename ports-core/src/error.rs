@@ -1,8 +1,57 @@
 //! What goes wrong when a registry is read: I/O, JSON syntax or shape, and broken rules.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io;
 use std::path::PathBuf;
+
+/// What kind of entry a [`Problem`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    /// The registry itself (its name).
+    Registry,
+    /// A group.
+    Group,
+    /// A service.
+    Service,
+}
+
+impl fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EntryKind::Registry => "registry",
+            EntryKind::Group => "group",
+            EntryKind::Service => "service",
+        })
+    }
+}
+
+/// `text` with every control character (newline, ESC, NUL...) written as an escape (`\u{1b}`),
+/// so that printing a string from a file can never move the cursor, clear the screen or start a
+/// new line that looks like output of its own.
+///
+/// ```
+/// assert_eq!(ports_core::escape_control("a\x1b[2Jb"), "a\\u{1b}[2Jb");
+/// assert_eq!(ports_core::escape_control("Zero Gateway"), "Zero Gateway");
+/// ```
+#[must_use]
+pub fn escape_control(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// How many problems an invalid registry's message lists before "and N more".
+pub const PROBLEMS_SHOWN: usize = 20;
 
 /// One broken rule of a registry, naming the entries at fault.
 ///
@@ -53,15 +102,15 @@ pub enum Problem {
     },
     /// An id (of a group or a service) is not kebab-case.
     BadId {
-        /// `"group"` or `"service"`.
-        kind: &'static str,
+        /// A group or a service.
+        kind: EntryKind,
         /// The id as written.
         id: String,
     },
     /// Two groups, or two services, have the same id.
     DuplicateId {
-        /// `"group"` or `"service"`.
-        kind: &'static str,
+        /// A group or a service.
+        kind: EntryKind,
         /// The id.
         id: String,
     },
@@ -135,15 +184,32 @@ pub enum Problem {
     },
     /// A name or title is empty.
     EmptyName {
-        /// `"group"` or `"service"`, or `"registry"` for the registry's own name.
-        kind: &'static str,
+        /// A group or a service, or the registry for its own name.
+        kind: EntryKind,
         /// The entry's id (empty for the registry).
         id: String,
+    },
+    /// A string field holds a control character (newline, ESC, NUL...).
+    ControlChar {
+        /// A group or a service, or the registry.
+        kind: EntryKind,
+        /// The entry's id (empty for the registry).
+        id: String,
+        /// The field (`"name"`, `"description"`...).
+        field: &'static str,
     },
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut text = String::new();
+        self.write_raw(&mut text)?;
+        f.write_str(&escape_control(&text))
+    }
+}
+
+impl Problem {
+    fn write_raw(&self, f: &mut impl fmt::Write) -> fmt::Result {
         match self {
             Problem::BadBlock { start, end } => write!(
                 f,
@@ -161,10 +227,9 @@ impl fmt::Display for Problem {
                 let shared = if from == to { format!("port {from}") } else { format!("ports {from}-{to}") };
                 write!(f, "groups `{first}` and `{second}` overlap: both hold {shared}")
             }
-            Problem::BadId { kind, id } => write!(
-                f,
-                "{kind} id `{id}` is not kebab-case: use lowercase ASCII letters and digits in segments joined by single hyphens (`zero-gateway`)"
-            ),
+            Problem::BadId { kind, id } => {
+                write!(f, "{kind} id `{id}` is not kebab-case: {} (`zero-gateway`)", crate::validate::KEBAB_RULE)
+            }
             Problem::DuplicateId { kind, id } => write!(f, "duplicate {kind} id `{id}`: used more than once"),
             Problem::PortZero { service } => write!(f, "service `{service}`: port 0 is not a port (1-65535)"),
             Problem::DuplicatePort { port, first, second } => write!(
@@ -200,6 +265,14 @@ impl fmt::Display for Problem {
             ),
             Problem::EmptyName { kind, id } if id.is_empty() => write!(f, "{kind} name is empty"),
             Problem::EmptyName { kind, id } => write!(f, "{kind} `{id}`: name is empty"),
+            Problem::ControlChar { kind, id, field } if id.is_empty() => write!(
+                f,
+                "{kind} `{field}` holds a control character (a newline, ESC, NUL...); registry strings are single printable lines"
+            ),
+            Problem::ControlChar { kind, id, field } => write!(
+                f,
+                "{kind} `{id}`: `{field}` holds a control character (a newline, ESC, NUL...); registry strings are single printable lines"
+            ),
         }
     }
 }
@@ -229,6 +302,13 @@ pub enum RegistryError {
         /// What serde_json said.
         message: String,
     },
+    /// The file is not UTF-8 text.
+    Encoding {
+        /// The file, when the registry came from one.
+        path: Option<PathBuf>,
+        /// The offset of the first byte that is not UTF-8.
+        offset: usize,
+    },
     /// The registry is well-formed but breaks rules: every problem found.
     Invalid {
         /// The file, when the registry came from one.
@@ -244,7 +324,9 @@ impl RegistryError {
     pub fn path(&self) -> Option<&std::path::Path> {
         match self {
             RegistryError::Io { path, .. } => Some(path),
-            RegistryError::Syntax { path, .. } | RegistryError::Invalid { path, .. } => path.as_deref(),
+            RegistryError::Syntax { path, .. }
+            | RegistryError::Encoding { path, .. }
+            | RegistryError::Invalid { path, .. } => path.as_deref(),
         }
     }
 
@@ -253,33 +335,48 @@ impl RegistryError {
     pub fn with_path(mut self, file: impl Into<PathBuf>) -> Self {
         match &mut self {
             RegistryError::Io { path, .. } => *path = file.into(),
-            RegistryError::Syntax { path, .. } | RegistryError::Invalid { path, .. } => *path = Some(file.into()),
+            RegistryError::Syntax { path, .. }
+            | RegistryError::Encoding { path, .. }
+            | RegistryError::Invalid { path, .. } => *path = Some(file.into()),
         }
         self
     }
 }
 
 impl fmt::Display for RegistryError {
+    /// Every string that came from the input (the path, serde_json's message, the problems) is
+    /// shown with its control characters escaped.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = |path: &Option<PathBuf>| match path {
-            Some(path) => path.display().to_string(),
+            Some(path) => escape_control(&path.display().to_string()).into_owned(),
             None => "registry".to_owned(),
         };
         match self {
-            RegistryError::Io { path, source } => write!(f, "cannot read registry {}: {source}", path.display()),
+            RegistryError::Io { path, source } => write!(
+                f,
+                "cannot read registry {}: {}",
+                escape_control(&path.display().to_string()),
+                escape_control(&source.to_string())
+            ),
             RegistryError::Syntax { path, at, line, column, message } => {
                 write!(f, "{}:{line}:{column}: ", name(path))?;
                 if !at.is_empty() && at != "." {
-                    write!(f, "at `{at}`: ")?;
+                    write!(f, "at `{}`: ", escape_control(at))?;
                 }
-                write!(f, "{message}")
+                write!(f, "{}", escape_control(message))
+            }
+            RegistryError::Encoding { path, offset } => {
+                write!(f, "{}: not UTF-8 text: invalid byte at offset {offset}", name(path))
             }
             RegistryError::Invalid { path, problems } => {
                 let count = problems.len();
                 let plural = if count == 1 { "" } else { "s" };
                 write!(f, "{} is invalid ({count} problem{plural}):", name(path))?;
-                for problem in problems {
+                for problem in problems.iter().take(PROBLEMS_SHOWN) {
                     write!(f, "\n  - {problem}")?;
+                }
+                if count > PROBLEMS_SHOWN {
+                    write!(f, "\n  ... and {} more (`ports check --json` lists them all)", count - PROBLEMS_SHOWN)?;
                 }
                 Ok(())
             }

@@ -1,11 +1,19 @@
 //! Test-port leases: a bound listener on a free port of a registry's `test` group. The bind is
 //! the lock, across threads and processes; dropping the listener ends the lease.
+//!
+//! A port is handed out only when no listener holds it on any local address. Before binding
+//! 127.0.0.1, the lease binds, one at a time, each of `0.0.0.0`, `[::]` and `[::1]` on the
+//! port and drops them: an exact-address bind fails on every OS when another socket listens on
+//! that same address (the BSD and Windows rules let a specific address be bound over a wildcard
+//! one, so the wildcards are probed themselves rather than trusted to conflict).
 
 use std::fmt;
 use std::io;
-use std::net::{Ipv4Addr, TcpListener};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener};
+use std::path::PathBuf;
 
-use crate::model::{Registry, UnknownGroup};
+use crate::error::RegistryError;
+use crate::model::{Registry, UnknownGroup, UnknownService};
 
 /// Why no test port could be leased.
 #[derive(Debug)]
@@ -23,10 +31,9 @@ pub enum LeaseError {
     /// No group has this id.
     UnknownGroup(UnknownGroup),
     /// No service has this id.
-    UnknownService {
-        /// The id asked for.
-        id: String,
-    },
+    UnknownService(UnknownService),
+    /// The registry in force could not be read.
+    Registry(RegistryError),
     /// Binding failed for a reason other than the port being in use.
     Bind {
         /// The port.
@@ -41,10 +48,11 @@ impl fmt::Display for LeaseError {
         match self {
             LeaseError::AllTaken { group, start, end } => write!(
                 f,
-                "no free test port: every unregistered port of group `{group}` ({start}-{end}) is in use on 127.0.0.1"
+                "no free test port: every unregistered port of group `{group}` ({start}-{end}) is in use (on 127.0.0.1, ::1, 0.0.0.0 or ::)"
             ),
             LeaseError::UnknownGroup(unknown) => write!(f, "{unknown}"),
-            LeaseError::UnknownService { id } => write!(f, "no service `{id}` in the registry"),
+            LeaseError::UnknownService(unknown) => write!(f, "{unknown}"),
+            LeaseError::Registry(error) => write!(f, "cannot lease a test port: {error}"),
             LeaseError::Bind { port, source } => write!(f, "cannot bind 127.0.0.1:{port}: {source}"),
         }
     }
@@ -55,13 +63,26 @@ impl std::error::Error for LeaseError {
         match self {
             LeaseError::Bind { source, .. } => Some(source),
             LeaseError::UnknownGroup(unknown) => Some(unknown),
-            _ => None,
+            LeaseError::UnknownService(unknown) => Some(unknown),
+            LeaseError::Registry(error) => Some(error),
+            LeaseError::AllTaken { .. } => None,
         }
     }
 }
 
-/// Binds 127.0.0.1 on the lowest free, unregistered port of the embedded registry's `test`
-/// group (4441-4449) and returns the listener.
+/// The registry in force for a test: found from `CARGO_MANIFEST_DIR` (cargo sets it for tests
+/// and examples), else from the current directory, as the macros find theirs.
+fn in_force() -> Result<std::borrow::Cow<'static, Registry>, LeaseError> {
+    let start = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."));
+    crate::discover::registry_in_force(&start).map(|(registry, _)| registry).map_err(LeaseError::Registry)
+}
+
+/// Binds 127.0.0.1 on the lowest free, unregistered port of the `test` group of the registry
+/// in force (the embedded standard's 4441-4449, unless a `ports.json` or `PORTS_REGISTRY` says
+/// otherwise) and returns the listener.
 ///
 /// ```no_run
 /// let listener = ports_core::lease_test_port()?;
@@ -72,9 +93,10 @@ impl std::error::Error for LeaseError {
 ///
 /// # Errors
 ///
-/// [`LeaseError::AllTaken`] when every such port is in use.
+/// [`LeaseError::AllTaken`] when every such port is in use, [`LeaseError::Registry`] when the
+/// registry file in force cannot be read.
 pub fn lease_test_port() -> Result<TcpListener, LeaseError> {
-    lease_test_port_in(Registry::embedded(), "test")
+    lease_test_port_in(&*in_force()?, "test")
 }
 
 /// Binds 127.0.0.1 on the lowest free, unregistered port of `group` in `registry`.
@@ -96,7 +118,7 @@ pub fn lease_test_port() -> Result<TcpListener, LeaseError> {
 pub fn lease_test_port_in(registry: &Registry, group: &str) -> Result<TcpListener, LeaseError> {
     let group = registry.require_group(group).map_err(LeaseError::UnknownGroup)?;
     for port in registry.free_ports(group) {
-        if let Some(listener) = try_bind(port)? {
+        if let Some(listener) = try_lease(port)? {
             return Ok(listener);
         }
     }
@@ -111,15 +133,82 @@ pub fn lease_test_port_in(registry: &Registry, group: &str) -> Result<TcpListene
 /// [`LeaseError::UnknownService`] for an unknown id; [`LeaseError::Bind`] when the port is in
 /// use or cannot be bound.
 pub fn lease_service_port(registry: &Registry, id: &str) -> Result<TcpListener, LeaseError> {
-    let service = registry.service(id).ok_or_else(|| LeaseError::UnknownService { id: id.to_owned() })?;
-    TcpListener::bind((Ipv4Addr::LOCALHOST, service.port))
-        .map_err(|source| LeaseError::Bind { port: service.port, source })
+    let service = registry.require_service(id).map_err(LeaseError::UnknownService)?;
+    match try_lease(service.port)? {
+        Some(listener) => Ok(listener),
+        None => Err(LeaseError::Bind {
+            port: service.port,
+            source: io::Error::new(io::ErrorKind::AddrInUse, "the port is in use on a local address"),
+        }),
+    }
 }
 
-fn try_bind(port: u16) -> Result<Option<TcpListener>, LeaseError> {
+/// The port's listener on 127.0.0.1, or `None` when any local address of the port is taken.
+fn try_lease(port: u16) -> Result<Option<TcpListener>, LeaseError> {
+    let probes = [
+        SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
+        SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)),
+        SocketAddr::from((Ipv6Addr::LOCALHOST, port)),
+    ];
+    for addr in probes {
+        match TcpListener::bind(addr) {
+            Ok(probe) => drop(probe),
+            Err(e) if taken(&e) => return Ok(None),
+            // No IPv6 on this machine (or this address family): nobody listens there either.
+            Err(_) => {}
+        }
+    }
     match TcpListener::bind((Ipv4Addr::LOCALHOST, port)) {
         Ok(listener) => Ok(Some(listener)),
-        Err(e) if matches!(e.kind(), io::ErrorKind::AddrInUse | io::ErrorKind::PermissionDenied) => Ok(None),
+        Err(e) if taken(&e) => Ok(None),
         Err(source) => Err(LeaseError::Bind { port, source }),
     }
+}
+
+fn taken(error: &io::Error) -> bool {
+    matches!(error.kind(), io::ErrorKind::AddrInUse | io::ErrorKind::PermissionDenied)
+}
+
+#[cfg(feature = "tokio")]
+fn into_tokio(listener: TcpListener) -> Result<tokio::net::TcpListener, LeaseError> {
+    let port = listener.local_addr().map_or(0, |a| a.port());
+    let bind = |source| LeaseError::Bind { port, source };
+    if tokio::runtime::Handle::try_current().is_err() {
+        return Err(bind(io::Error::other(
+            "a tokio listener needs a running tokio runtime (call this inside #[tokio::test] or an async fn)",
+        )));
+    }
+    listener.set_nonblocking(true).map_err(bind)?;
+    tokio::net::TcpListener::from_std(listener).map_err(bind)
+}
+
+/// [`lease_test_port`] as a `tokio::net::TcpListener` (non-blocking, registered with the
+/// current runtime). Feature `tokio`.
+///
+/// # Errors
+///
+/// As [`lease_test_port`]; [`LeaseError::Bind`] outside a tokio runtime.
+#[cfg(feature = "tokio")]
+pub fn lease_test_port_tokio() -> Result<tokio::net::TcpListener, LeaseError> {
+    into_tokio(lease_test_port()?)
+}
+
+/// [`lease_test_port_in`] as a `tokio::net::TcpListener`. Feature `tokio`.
+///
+/// # Errors
+///
+/// As [`lease_test_port_in`]; [`LeaseError::Bind`] outside a tokio runtime.
+#[cfg(feature = "tokio")]
+pub fn lease_test_port_in_tokio(registry: &Registry, group: &str) -> Result<tokio::net::TcpListener, LeaseError> {
+    into_tokio(lease_test_port_in(registry, group)?)
+}
+
+/// [`lease_service_port`] as a `tokio::net::TcpListener`. Feature `tokio`.
+///
+/// # Errors
+///
+/// As [`lease_service_port`]; [`LeaseError::Bind`] outside a tokio runtime.
+#[cfg(feature = "tokio")]
+pub fn lease_service_port_tokio(registry: &Registry, id: &str) -> Result<tokio::net::TcpListener, LeaseError> {
+    into_tokio(lease_service_port(registry, id)?)
 }

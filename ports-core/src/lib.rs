@@ -25,6 +25,7 @@
 mod claim;
 mod discover;
 mod error;
+mod file;
 mod lease;
 mod load;
 mod model;
@@ -34,12 +35,15 @@ mod service;
 mod validate;
 
 pub use claim::{Claim, ClaimError, ClaimField};
-pub use discover::{discover, find_root, Discovery, Origin};
-pub use error::{Problem, RegistryError};
+pub use discover::{discover, find_root, registry_in_force, Discovery, Origin, REGISTRY_FILE};
+pub use error::{escape_control, EntryKind, Problem, RegistryError, PROBLEMS_SHOWN};
+pub use file::{decode, read_bytes, read_text, ReadError, CONFIG_LIMIT, REGISTRY_LIMIT};
 pub use lease::{lease_service_port, lease_test_port, lease_test_port_in, LeaseError};
-pub use model::{Block, Group, Registry, ServiceEntry, UnknownGroup};
-pub use resolve::{Endpoint, ResolveError, Resolver, Source, Target};
-pub use service::{Service, DEFAULT_HOST};
+#[cfg(feature = "tokio")]
+pub use lease::{lease_service_port_tokio, lease_test_port_in_tokio, lease_test_port_tokio};
+pub use model::{Block, Group, Registry, ServiceEntry, UnknownGroup, UnknownService};
+pub use resolve::{collisions, is_host, Endpoint, ResolveError, Resolved, Resolver, Source, CONFIG_ENV};
+pub use service::{host_of, port_of, Service, DEFAULT_HOST};
 pub use validate::{is_config_key, is_env_name, is_kebab_id, port_from};
 
 /// Support for the code that `ports-macros` generates. Not public API: it may change in any

@@ -4,6 +4,7 @@ use std::path::Path;
 use std::str::FromStr;
 
 use crate::error::RegistryError;
+use crate::file::{self, ReadError, REGISTRY_LIMIT};
 use crate::model::Registry;
 
 impl Registry {
@@ -34,6 +35,7 @@ impl Registry {
     ///
     /// [`RegistryError::Syntax`] when the text is not a registry.
     pub fn parse_unvalidated(json: &str) -> Result<Registry, RegistryError> {
+        let json = json.strip_prefix('\u{feff}').unwrap_or(json);
         let mut de = serde_json::Deserializer::from_str(json);
         let registry: Registry =
             serde_path_to_error::deserialize(&mut de).map_err(|e| syntax_error(e.path().to_string(), e.inner()))?;
@@ -49,9 +51,24 @@ impl Registry {
     /// naming the file.
     pub fn load(path: impl AsRef<Path>) -> Result<Registry, RegistryError> {
         let path = path.as_ref();
-        let text =
-            std::fs::read_to_string(path).map_err(|source| RegistryError::Io { path: path.to_owned(), source })?;
+        let text = Registry::read_text(path)?;
         Registry::parse(&text).map_err(|e| e.with_path(path))
+    }
+
+    /// The text of the registry file at `path`, read as every caller reads it: a regular file
+    /// only (a FIFO or `/dev/zero` is refused, never read), at most [`REGISTRY_LIMIT`] bytes,
+    /// UTF-8 with a leading BOM accepted.
+    ///
+    /// # Errors
+    ///
+    /// [`RegistryError::Io`] when the file cannot be read (the message says why: missing, not a
+    /// regular file, too large), [`RegistryError::Encoding`] when it is not UTF-8.
+    pub fn read_text(path: &Path) -> Result<String, RegistryError> {
+        file::read_text(path, REGISTRY_LIMIT).map_err(|e| match e {
+            ReadError::Io(source) => RegistryError::Io { path: path.to_owned(), source },
+            ReadError::NotUtf8 { offset } => RegistryError::Encoding { path: Some(path.to_owned()), offset },
+            other => RegistryError::Io { path: path.to_owned(), source: std::io::Error::other(other.to_string()) },
+        })
     }
 
     /// Checks every rule; `Err` holds every problem found.
@@ -86,9 +103,16 @@ fn syntax_error(mut at: String, inner: &serde_json::Error) -> RegistryError {
     if at == "?" {
         at.clear();
     }
-    let (line, column) = (inner.line(), inner.column());
-    let full = inner.to_string();
+    let (line, column, message) = json_position(inner);
+    RegistryError::Syntax { path: None, at, line, column, message }
+}
+
+/// serde_json's line, column and message, the message without its " at line L column C" tail
+/// (the caller writes `file:L:C:` in front instead).
+pub(crate) fn json_position(error: &serde_json::Error) -> (usize, usize, String) {
+    let (line, column) = (error.line(), error.column());
+    let full = error.to_string();
     let suffix = format!(" at line {line} column {column}");
     let message = full.strip_suffix(&suffix).unwrap_or(&full).to_owned();
-    RegistryError::Syntax { path: None, at, line, column, message }
+    (line, column, message)
 }

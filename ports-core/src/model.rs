@@ -66,11 +66,53 @@ pub struct ServiceEntry {
     pub stack: Option<String>,
     /// Protocol spoken on the port (`"http"`).
     pub protocol: Option<String>,
-    /// Env var that overrides the port (`"GATEWAY_PORT"`).
+    /// Env var that overrides the port (`"GATEWAY_PORT"`): the canonical name, the one that
+    /// `ports export env`, `ports list` and messages show.
     pub env: Option<String>,
+    /// Other env vars read for the port, in order, after [`env`](Self::env)
+    /// (`"ZERO_GATEWAY_PORT"`). In the file, `"env": ["GATEWAY_PORT", "ZERO_GATEWAY_PORT"]`.
+    pub env_aliases: Vec<String>,
     /// Dotted key of the service's object in the config file (`"workflow.webhook"`): the port
-    /// is read from `<config>.port`, the host from `<config>.host`.
+    /// is read from `<config>.port`, the host from `<config>.host`. The canonical key.
     pub config: Option<String>,
+    /// Other config keys read, in order, after [`config`](Self::config) (`"workflow"`). In the
+    /// file, `"config": ["workflow.webhook", "workflow"]`.
+    pub config_aliases: Vec<String>,
+}
+
+impl ServiceEntry {
+    /// A new entry with no optional field set.
+    #[must_use]
+    pub fn new(port: u16, id: impl Into<String>, name: impl Into<String>, group: impl Into<String>) -> Self {
+        ServiceEntry {
+            port,
+            id: id.into(),
+            name: name.into(),
+            group: group.into(),
+            description: None,
+            stack: None,
+            protocol: None,
+            env: None,
+            env_aliases: Vec::new(),
+            config: None,
+            config_aliases: Vec::new(),
+        }
+    }
+
+    /// Every env var name of the service, the canonical one first.
+    ///
+    /// ```
+    /// let gateway = ports_core::Registry::embedded().service("zero-gateway").unwrap();
+    /// assert_eq!(gateway.env_names().collect::<Vec<_>>(), ["GATEWAY_PORT"]);
+    /// ```
+    pub fn env_names(&self) -> impl Iterator<Item = &str> {
+        self.env.iter().chain(&self.env_aliases).map(String::as_str)
+    }
+
+    /// Every config key of the service, the canonical one first.
+    pub fn config_keys(&self) -> impl Iterator<Item = &str> {
+        self.config.iter().chain(&self.config_aliases).map(String::as_str)
+    }
 }
 
 /// The error of a lookup by group id when no group has that id.
@@ -96,6 +138,40 @@ impl fmt::Display for UnknownGroup {
 }
 
 impl std::error::Error for UnknownGroup {}
+
+/// The error of a lookup by service id when no service has that id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownService {
+    /// The id that was asked for.
+    pub id: String,
+    /// The closest registered id, if one is close.
+    pub closest: Option<String>,
+}
+
+impl fmt::Display for UnknownService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "no service `{}` in the registry", self.id)?;
+        if let Some(closest) = &self.closest {
+            write!(f, "; did you mean `{closest}`?")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for UnknownService {}
+
+impl Block {
+    /// Whether `port` lies in the block.
+    ///
+    /// ```
+    /// let block = ports_core::Registry::embedded().block;
+    /// assert!(block.contains(4449) && !block.contains(4450));
+    /// ```
+    #[must_use]
+    pub fn contains(&self, port: u16) -> bool {
+        (self.start..=self.end).contains(&port)
+    }
+}
 
 impl Group {
     /// Whether `port` lies in this group.
@@ -158,6 +234,23 @@ impl Registry {
         self.services.iter().find(|s| s.port == port)
     }
 
+    /// The service with this id, or an error naming the closest registered id.
+    ///
+    /// # Errors
+    ///
+    /// [`UnknownService`] when no service has this id.
+    ///
+    /// ```
+    /// let err = ports_core::Registry::embedded().require_service("zero-gatway").unwrap_err();
+    /// assert_eq!(err.to_string(), "no service `zero-gatway` in the registry; did you mean `zero-gateway`?");
+    /// ```
+    pub fn require_service(&self, id: &str) -> Result<&ServiceEntry, UnknownService> {
+        self.service(id).ok_or_else(|| UnknownService {
+            id: id.to_owned(),
+            closest: closest(id, self.services.iter().map(|s| s.id.as_str())).map(str::to_owned),
+        })
+    }
+
     /// The group with this id.
     #[must_use]
     pub fn group(&self, id: &str) -> Option<&Group> {
@@ -173,8 +266,13 @@ impl Registry {
         self.group(id).ok_or_else(|| UnknownGroup {
             id: id.to_owned(),
             known: self.groups.clone(),
-            closest: closest(id, self.groups.iter().map(|g| g.id.as_str())).map(str::to_owned),
+            closest: self.closest_group(id).map(str::to_owned),
         })
+    }
+
+    /// The group id closest to `id` (a typo suggestion), if any is close.
+    pub(crate) fn closest_group(&self, id: &str) -> Option<&str> {
+        closest(id, self.groups.iter().map(|g| g.id.as_str()))
     }
 
     /// The group `port` lies in.
@@ -186,12 +284,25 @@ impl Registry {
     /// Whether `port` is a port of the block.
     #[must_use]
     pub fn in_block(&self, port: u16) -> bool {
-        (self.block.start..=self.block.end).contains(&port)
+        self.block.contains(port)
     }
 
-    /// The ports of `group` that no service owns, in order.
-    pub fn free_ports<'a>(&'a self, group: &'a Group) -> impl Iterator<Item = u16> + 'a {
-        group.ports().filter(|&p| self.service_at(p).is_none())
+    /// The ports of `group` that no service owns, in order. One pass over the services, however
+    /// large the group.
+    pub fn free_ports(&self, group: &Group) -> impl Iterator<Item = u16> + '_ {
+        let taken: std::collections::HashSet<u16> =
+            self.services.iter().map(|s| s.port).filter(|&p| group.contains(p)).collect();
+        group.ports().filter(move |p| !taken.contains(p))
+    }
+
+    /// Every service by port: for callers that look up many ports (one pass, then constant time).
+    #[must_use]
+    pub fn by_port(&self) -> std::collections::HashMap<u16, &ServiceEntry> {
+        let mut map = std::collections::HashMap::with_capacity(self.services.len());
+        for service in &self.services {
+            map.entry(service.port).or_insert(service);
+        }
+        map
     }
 
     /// The lowest free port of a group — the standard's rule for a new service — or `None` when

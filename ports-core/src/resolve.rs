@@ -5,12 +5,13 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fmt;
 use std::io;
-use std::net::{SocketAddr, ToSocketAddrs};
-use std::path::{Path, PathBuf};
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use crate::file::{self, ReadError, CONFIG_LIMIT};
 use crate::model::{Registry, ServiceEntry};
 use crate::service::{Service, DEFAULT_HOST};
 use crate::validate::port_from;
@@ -73,6 +74,87 @@ impl fmt::Display for Endpoint {
     }
 }
 
+impl Endpoint {
+    /// The address to bind or connect to: the host resolved (an IP address as is, a DNS name
+    /// looked up), the first address found. What `tokio::net::TcpListener::bind` takes:
+    ///
+    /// ```
+    /// let endpoint = ports_core::Resolver::new().resolve_id(ports_core::Registry::embedded(), "zero-gateway")?;
+    /// let addr = endpoint.socket_addr()?;
+    /// assert_eq!(addr, std::net::SocketAddr::from(([127, 0, 0, 1], 4410)));
+    /// // tokio::net::TcpListener::bind(endpoint.socket_addr()?).await?
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The lookup's error, or `NotFound` when the name resolves to no address.
+    pub fn socket_addr(&self) -> io::Result<SocketAddr> {
+        if let Ok(ip) = self.host.parse::<IpAddr>() {
+            return Ok(SocketAddr::new(ip, self.port));
+        }
+        (self.host.as_str(), self.port).to_socket_addrs()?.next().ok_or_else(|| {
+            io::Error::new(io::ErrorKind::NotFound, format!("host `{}` resolves to no address", self.host))
+        })
+    }
+
+    /// Whether two endpoints cannot both be bound: the same port, and the same host or either
+    /// host a wildcard (`0.0.0.0`, `::`). The one statement of a collision, for `ports!`,
+    /// `ports resolve` and `ports status`.
+    ///
+    /// ```
+    /// use ports_core::{Endpoint, Source};
+    /// let at = |host: &str, port| Endpoint { host: host.into(), port, source: Source::Default };
+    /// assert!(at("127.0.0.1", 4410).collides_with(&at("0.0.0.0", 4410)));
+    /// assert!(!at("127.0.0.1", 4410).collides_with(&at("127.0.0.2", 4410)));
+    /// assert!(!at("127.0.0.1", 4410).collides_with(&at("127.0.0.1", 4411)));
+    /// ```
+    #[must_use]
+    pub fn collides_with(&self, other: &Endpoint) -> bool {
+        self.port == other.port && hosts_overlap(&self.host, &other.host)
+    }
+}
+
+fn hosts_overlap(a: &str, b: &str) -> bool {
+    let ip = |h: &str| h.parse::<IpAddr>().ok();
+    let wildcard = |h: &str| h.is_empty() || ip(h).is_some_and(|ip| ip.is_unspecified());
+    let same = match (ip(a), ip(b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => a.eq_ignore_ascii_case(b),
+    };
+    same || wildcard(a) || wildcard(b)
+}
+
+/// Every pair of endpoints that collide ([`Endpoint::collides_with`]), as indices into
+/// `endpoints`, in order. Endpoints are grouped by port first, so a long list of distinct ports
+/// costs one pass.
+///
+/// ```
+/// use ports_core::{collisions, Endpoint, Source};
+/// let at = |port| Endpoint { host: "127.0.0.1".into(), port, source: Source::Default };
+/// assert_eq!(collisions(&[at(4410), at(4411), at(4410)]), [(0, 2)]);
+/// ```
+#[must_use]
+pub fn collisions<'a>(endpoints: impl IntoIterator<Item = &'a Endpoint>) -> Vec<(usize, usize)> {
+    let endpoints: Vec<&Endpoint> = endpoints.into_iter().collect();
+    let mut by_port: HashMap<u16, Vec<usize>> = HashMap::new();
+    for (i, endpoint) in endpoints.iter().enumerate() {
+        by_port.entry(endpoint.port).or_default().push(i);
+    }
+    let mut pairs = Vec::new();
+    for indices in by_port.values().filter(|v| v.len() > 1) {
+        for (n, &i) in indices.iter().enumerate() {
+            for &j in &indices[n + 1..] {
+                if endpoints[i].collides_with(endpoints[j]) {
+                    pairs.push((i, j));
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs
+}
+
 impl ToSocketAddrs for Endpoint {
     type Iter = std::vec::IntoIter<SocketAddr>;
 
@@ -83,25 +165,27 @@ impl ToSocketAddrs for Endpoint {
 }
 
 /// What the resolver needs to know of a service: its registry entry, borrowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Target<'a> {
-    /// Registry id.
-    pub id: &'a str,
-    /// Registered port.
-    pub port: u16,
-    /// Env var override, if any.
-    pub env: Option<&'a str>,
-    /// Config key, if any.
-    pub config: Option<&'a str>,
+#[derive(Debug, Clone)]
+struct Target<'a> {
+    id: &'a str,
+    port: u16,
+    /// Env vars, the canonical one first.
+    env: Vec<&'a str>,
+    /// Config keys, the canonical one first.
+    config: Vec<&'a str>,
     /// Host when the config file names none.
-    pub host: &'a str,
+    host: &'a str,
 }
 
 impl Target<'static> {
-    /// The target of a [`Service`] type.
-    #[must_use]
-    pub fn of<S: Service + ?Sized>() -> Self {
-        Target { id: S::ID, port: S::PORT, env: S::ENV, config: S::CONFIG, host: S::HOST }
+    fn of<S: Service + ?Sized>() -> Self {
+        Target {
+            id: S::ID,
+            port: S::PORT,
+            env: S::ENV.into_iter().chain(S::ENV_ALIASES.iter().copied()).collect(),
+            config: S::CONFIG.into_iter().chain(S::CONFIG_ALIASES.iter().copied()).collect(),
+            host: S::HOST,
+        }
     }
 }
 
@@ -110,8 +194,8 @@ impl<'a> From<&'a ServiceEntry> for Target<'a> {
         Target {
             id: &entry.id,
             port: entry.port,
-            env: entry.env.as_deref(),
-            config: entry.config.as_deref(),
+            env: entry.env_names().collect(),
+            config: entry.config_keys().collect(),
             host: DEFAULT_HOST,
         }
     }
@@ -173,6 +257,19 @@ pub enum ResolveError {
         /// The owner's name.
         owner_name: String,
     },
+    /// Two names of one service (env vars, or config keys) are set to different ports.
+    Disagree {
+        /// The service.
+        service: String,
+        /// The first name set, and its port.
+        first: Source,
+        /// Its port.
+        first_port: u16,
+        /// The second name set.
+        second: Source,
+        /// Its port.
+        second_port: u16,
+    },
     /// Two fields of a `ports!` struct resolve to the same endpoint.
     Collision {
         /// The first field.
@@ -198,18 +295,25 @@ impl fmt::Display for ResolveError {
         match self {
             ResolveError::Env { var, value, service } => write!(
                 f,
-                "env var {var}={value:?} (port of `{service}`) is not a port: expected a whole number 1-65535 with no spaces or sign; unset it to use the config file or the registry"
+                "env var {var}={} (port of `{service}`) is not a port: expected a whole number 1-65535 with no spaces or sign; unset it to use the config file or the registry",
+                shown(value)
             ),
-            ResolveError::ConfigRead { file, message } => write!(f, "cannot read config file {}: {message}", file.display()),
+            ResolveError::ConfigRead { file, message } => write!(f, "cannot read config file {}: {message}", path(file)),
             ResolveError::ConfigSyntax { file, line, column, message } => write!(
                 f,
-                "config file {}:{line}:{column}: {message}",
-                file.display()
+                "config file {}:{line}:{column}: {}",
+                path(file),
+                crate::escape_control(message)
             ),
             ResolveError::ConfigType { file, key, value, expected } => write!(
                 f,
-                "config file {}: `{key}` is {value}, expected {expected}",
-                file.display()
+                "config file {}: `{key}` is {}, expected {expected}",
+                path(file),
+                crate::escape_control(&truncated(value))
+            ),
+            ResolveError::Disagree { service, first, first_port, second, second_port } => write!(
+                f,
+                "`{service}` is set twice to different ports: {first} gives {first_port}, {second} gives {second_port}; keep one of them, or set both to the same port"
             ),
             ResolveError::Conflict { service, port, source, owner, owner_name } => write!(
                 f,
@@ -233,6 +337,50 @@ impl fmt::Display for ResolveError {
 
 impl std::error::Error for ResolveError {}
 
+/// At most this many characters of a value are echoed in a message.
+const ECHO_LIMIT: usize = 64;
+
+/// A value as a message shows it: truncated, then quoted with its control characters escaped.
+fn shown(value: &str) -> String {
+    format!("{:?}", truncated(value))
+}
+
+fn truncated(value: &str) -> String {
+    if value.chars().count() <= ECHO_LIMIT {
+        return value.to_owned();
+    }
+    let head: String = value.chars().take(ECHO_LIMIT).collect();
+    format!("{head}... ({} bytes in all)", value.len())
+}
+
+fn path(file: &std::path::Path) -> String {
+    crate::escape_control(&file.display().to_string()).into_owned()
+}
+
+/// Whether `host` is something to bind or connect to: an IP address, or a DNS name (labels of
+/// letters, digits, `-` and `_`, 1-63 characters each, not starting or ending with `-`; at most
+/// 253 characters). No port, no brackets, no spaces.
+///
+/// ```
+/// assert!(ports_core::is_host("0.0.0.0") && ports_core::is_host("::1") && ports_core::is_host("zero-gateway.local"));
+/// assert!(!ports_core::is_host("0.0.0.0:80") && !ports_core::is_host(" example ") && !ports_core::is_host("[::1]"));
+/// ```
+#[must_use]
+pub fn is_host(host: &str) -> bool {
+    if host.parse::<IpAddr>().is_ok() {
+        return true;
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
 #[derive(Debug, Clone)]
 enum Env {
     Process,
@@ -247,6 +395,10 @@ enum ConfigChoice {
     Text {
         file: PathBuf,
         text: String,
+    },
+    Value {
+        file: PathBuf,
+        value: Value,
     },
     Off,
 }
@@ -284,6 +436,18 @@ impl Default for Resolver {
     fn default() -> Self {
         Resolver::new()
     }
+}
+
+/// One service of [`Resolver::resolve_all`]: its entry, its endpoint (or why it has none), and
+/// where its host came from when not from the default.
+#[derive(Debug, Clone)]
+pub struct Resolved<'r> {
+    /// The registry entry.
+    pub service: &'r ServiceEntry,
+    /// The effective endpoint.
+    pub result: Result<Endpoint, ResolveError>,
+    /// The config key the host was read from (`Source::Config`), or `None` for the default host.
+    pub host_source: Option<Source>,
 }
 
 impl Resolver {
@@ -332,6 +496,25 @@ impl Resolver {
         self
     }
 
+    /// Uses a config document the application has already parsed (no file is read);
+    /// `name` is what [`Source::Config`] and errors show.
+    ///
+    /// ```
+    /// use ports_core::{Registry, Resolver};
+    ///
+    /// let config: serde_json::Value = serde_json::json!({ "gateway": { "port": 5410 } });
+    /// let resolver = Resolver::new().config_value("~/.codecoder/config.json", config);
+    /// let endpoint = resolver.resolve_id(Registry::embedded(), "zero-gateway")?;
+    /// assert_eq!(endpoint.source.to_string(), "~/.codecoder/config.json: gateway.port");
+    /// # Ok::<(), ports_core::ResolveError>(())
+    /// ```
+    #[must_use]
+    pub fn config_value(mut self, name: impl Into<PathBuf>, value: Value) -> Self {
+        self.config = ConfigChoice::Value { file: name.into(), value };
+        self.loaded = OnceLock::new();
+        self
+    }
+
     /// Ignores every config file.
     #[must_use]
     pub fn no_config(mut self) -> Self {
@@ -340,19 +523,33 @@ impl Resolver {
         self
     }
 
-    /// The config file this resolver reads (whether or not it exists), if any.
+    /// The config file this resolver reads (whether or not it exists), if any:
+    /// `CODECODER_CONFIG`, else `.codecoder/config.json` in the home directory (`HOME`, or
+    /// `USERPROFILE` on Windows; a non-UTF-8 path is used as it is).
     #[must_use]
     pub fn config_path(&self) -> Option<PathBuf> {
         match &self.config {
             ConfigChoice::FromEnv => {
-                if let Some(path) = self.var(CONFIG_ENV).filter(|v| !v.is_empty()) {
+                if let Some(path) = self.var_os(CONFIG_ENV).filter(|v| !v.is_empty()) {
                     return Some(PathBuf::from(path));
                 }
-                let home = self.var("HOME").filter(|v| !v.is_empty())?;
-                Some(Path::new(&home).join(".codecoder").join("config.json"))
+                Some(self.home()?.join(".codecoder").join("config.json"))
             }
-            ConfigChoice::File(path) | ConfigChoice::Text { file: path, .. } => Some(path.clone()),
+            ConfigChoice::File(path)
+            | ConfigChoice::Text { file: path, .. }
+            | ConfigChoice::Value { file: path, .. } => Some(path.clone()),
             ConfigChoice::Off => None,
+        }
+    }
+
+    fn home(&self) -> Option<PathBuf> {
+        match &self.env {
+            #[allow(deprecated)] // not deprecated since 1.86; the allow keeps older toolchains quiet
+            Env::Process => std::env::home_dir().filter(|p| !p.as_os_str().is_empty()),
+            Env::Map(map) => {
+                let var = |name: &str| map.get(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+                var("HOME").or_else(|| if cfg!(windows) { var("USERPROFILE") } else { None })
+            }
         }
     }
 
@@ -363,7 +560,8 @@ impl Resolver {
     ///
     /// See [`ResolveError`].
     pub fn resolve<S: Service + ?Sized>(&self) -> Result<Endpoint, ResolveError> {
-        self.resolve_target(S::registry(), &Target::of::<S>())
+        let registry = S::registry();
+        self.resolve_target(&Target::of::<S>(), &|port| registry.service_at(port)).map(|(endpoint, _)| endpoint)
     }
 
     /// Resolves the registry entry with this id.
@@ -373,63 +571,84 @@ impl Resolver {
     /// [`ResolveError::UnknownService`] when no entry has this id; otherwise as
     /// [`resolve`](Self::resolve).
     pub fn resolve_id(&self, registry: &Registry, id: &str) -> Result<Endpoint, ResolveError> {
-        let entry = registry.service(id).ok_or_else(|| ResolveError::UnknownService {
-            id: id.to_owned(),
-            closest: registry.closest_service(id).map(|s| s.id.clone()),
-        })?;
-        self.resolve_target(registry, &Target::from(entry))
+        let entry =
+            registry.require_service(id).map_err(|e| ResolveError::UnknownService { id: e.id, closest: e.closest })?;
+        self.resolve_target(&Target::from(entry), &|port| registry.service_at(port)).map(|(endpoint, _)| endpoint)
     }
 
-    /// Resolves any target: the common path of every other `resolve`.
+    /// Resolves every service of the registry, in registry order, reading the config file once.
+    /// Linear in the size of the registry.
     ///
-    /// # Errors
-    ///
-    /// See [`ResolveError`].
-    pub fn resolve_target(&self, registry: &Registry, target: &Target<'_>) -> Result<Endpoint, ResolveError> {
+    /// ```
+    /// let resolver = ports_core::Resolver::new().env("WORKFLOW_PORT", "4413");
+    /// let all = resolver.resolve_all(ports_core::Registry::embedded());
+    /// let workflow = all.iter().find(|r| r.service.id == "zero-workflow").unwrap();
+    /// assert_eq!(workflow.result.as_ref().unwrap().port, 4413);
+    /// ```
+    #[must_use]
+    pub fn resolve_all<'r>(&self, registry: &'r Registry) -> Vec<Resolved<'r>> {
+        let owners = registry.by_port();
+        let owner_at = |port: u16| owners.get(&port).copied();
+        registry
+            .services
+            .iter()
+            .map(|service| match self.resolve_target(&Target::from(service), &owner_at) {
+                Ok((endpoint, host_source)) => Resolved { service, result: Ok(endpoint), host_source },
+                Err(error) => Resolved { service, result: Err(error), host_source: None },
+            })
+            .collect()
+    }
+
+    /// The common path of every `resolve`.
+    fn resolve_target<'r>(
+        &self,
+        target: &Target<'_>,
+        owner_at: &dyn Fn(u16) -> Option<&'r ServiceEntry>,
+    ) -> Result<(Endpoint, Option<Source>), ResolveError> {
         let config = self.config()?;
-        let section = match (config, target.config) {
-            (Some(config), Some(key)) => lookup(config, key)?.map(|value| (config, key, value)),
-            _ => None,
-        };
-        let mut host = target.host.to_owned();
-        let mut port = None;
-        if let Some((config, key, object)) = section {
-            if let Some(value) = object.get("host") {
-                match value.as_str().filter(|h| !h.trim().is_empty()) {
-                    Some(h) => h.clone_into(&mut host),
-                    None => {
-                        return Err(type_error(
-                            config,
-                            &format!("{key}.host"),
-                            value,
-                            "a host name or address (a non-empty string)",
-                        ))
+        let mut host: Option<(String, Source)> = None;
+        let mut port: Option<(u16, Source)> = None;
+        if let Some(config) = config {
+            for key in &target.config {
+                let Some(object) = lookup(config, key)? else { continue };
+                if let Some(value) = object.get("host").filter(|v| !v.is_null()) {
+                    let at = format!("{key}.host");
+                    match value.as_str().filter(|h| is_host(h)) {
+                        Some(h) if host.is_none() => {
+                            host = Some((h.to_owned(), Source::Config { file: config.file.clone(), key: at }));
+                        }
+                        Some(_) => {}
+                        None => {
+                            return Err(type_error(
+                                config,
+                                &at,
+                                value,
+                                "an IP address or a DNS name (no port, no spaces)",
+                            ))
+                        }
                     }
                 }
-            }
-            if let Some(value) = object.get("port") {
-                let key = format!("{key}.port");
-                match value.as_u64().and_then(port_from) {
-                    Some(p) => port = Some((p, Source::Config { file: config.file.clone(), key })),
-                    None => return Err(type_error(config, &key, value, "an integer port 1-65535")),
+                if let Some(value) = object.get("port").filter(|v| !v.is_null()) {
+                    let at = format!("{key}.port");
+                    let Some(p) = value.as_u64().and_then(port_from) else {
+                        return Err(type_error(config, &at, value, "an integer port 1-65535"));
+                    };
+                    agree(&mut port, target.id, p, Source::Config { file: config.file.clone(), key: at })?;
                 }
             }
         }
-        if let Some(var) = target.env {
-            if let Some(raw) = self.var_os(var) {
-                let value = raw.to_string_lossy().into_owned();
-                let parsed = parse_port(&value).filter(|_| raw.to_str().is_some());
-                match parsed {
-                    Some(p) => port = Some((p, Source::Env { var: var.to_owned(), value })),
-                    None => {
-                        return Err(ResolveError::Env { var: var.to_owned(), value, service: target.id.to_owned() })
-                    }
-                }
+        let mut from_env: Option<(u16, Source)> = None;
+        for var in &target.env {
+            let Some(raw) = self.var_os(var) else { continue };
+            let value = raw.to_string_lossy().into_owned();
+            match parse_port(&value).filter(|_| raw.to_str().is_some()) {
+                Some(p) => agree(&mut from_env, target.id, p, Source::Env { var: (*var).to_owned(), value })?,
+                None => return Err(ResolveError::Env { var: (*var).to_owned(), value, service: target.id.to_owned() }),
             }
         }
-        let (port, source) = port.unwrap_or((target.port, Source::Default));
+        let (port, source) = from_env.or(port).unwrap_or((target.port, Source::Default));
         if port != target.port {
-            if let Some(owner) = registry.service_at(port).filter(|owner| owner.id != target.id) {
+            if let Some(owner) = owner_at(port).filter(|owner| owner.id != target.id) {
                 return Err(ResolveError::Conflict {
                     service: target.id.to_owned(),
                     port,
@@ -439,7 +658,11 @@ impl Resolver {
                 });
             }
         }
-        Ok(Endpoint { host, port, source })
+        let (host, host_source) = match host {
+            Some((host, source)) => (host, Some(source)),
+            None => (target.host.to_owned(), None),
+        };
+        Ok((Endpoint { host, port, source }, host_source))
     }
 
     fn var_os(&self, name: &str) -> Option<OsString> {
@@ -449,10 +672,6 @@ impl Resolver {
         }
     }
 
-    fn var(&self, name: &str) -> Option<String> {
-        self.var_os(name).map(|v| v.to_string_lossy().into_owned())
-    }
-
     fn config(&self) -> Result<Option<&Config>, ResolveError> {
         self.loaded.get_or_init(|| self.load_config()).as_ref().map(Option::as_ref).map_err(Clone::clone)
     }
@@ -460,32 +679,53 @@ impl Resolver {
     fn load_config(&self) -> Result<Option<Config>, ResolveError> {
         let (file, text) = match &self.config {
             ConfigChoice::Off => return Ok(None),
+            ConfigChoice::Value { file, value } => {
+                return Ok(Some(Config { file: file.clone(), value: value.clone() }))
+            }
             ConfigChoice::Text { file, text } => (file.clone(), text.clone()),
             ConfigChoice::FromEnv | ConfigChoice::File(_) => {
                 let Some(file) = self.config_path() else { return Ok(None) };
-                match std::fs::read_to_string(&file) {
+                match file::read_text(&file, CONFIG_LIMIT) {
                     Ok(text) => (file, text),
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+                    Err(e) if e.is_not_found() => return Ok(None),
+                    Err(ReadError::Io(e)) => return Err(ResolveError::ConfigRead { file, message: e.to_string() }),
                     Err(e) => return Err(ResolveError::ConfigRead { file, message: e.to_string() }),
                 }
             }
         };
-        match serde_json::from_str::<Value>(&text) {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        match serde_json::from_str::<Value>(text) {
             Ok(value) => Ok(Some(Config { file, value })),
             Err(e) => {
-                let (line, column) = (e.line(), e.column());
-                let full = e.to_string();
-                let message =
-                    full.strip_suffix(&format!(" at line {line} column {column}")).unwrap_or(&full).to_owned();
+                let (line, column, message) = crate::load::json_position(&e);
                 Err(ResolveError::ConfigSyntax { file, line, column, message })
             }
         }
     }
 }
 
+/// Records a port found under one of a service's names; a second name set to another port is
+/// an error naming both.
+fn agree(slot: &mut Option<(u16, Source)>, service: &str, port: u16, source: Source) -> Result<(), ResolveError> {
+    match slot {
+        None => *slot = Some((port, source)),
+        Some((first_port, _)) if *first_port == port => {}
+        Some((first_port, first)) => {
+            return Err(ResolveError::Disagree {
+                service: service.to_owned(),
+                first: first.clone(),
+                first_port: *first_port,
+                second: source,
+                second_port: port,
+            })
+        }
+    }
+    Ok(())
+}
+
 /// A port from an env value: ASCII digits only (no sign, no spaces), 1-65535.
 fn parse_port(value: &str) -> Option<u16> {
-    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+    if value.is_empty() || value.len() > 20 || !value.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     value.parse::<u64>().ok().and_then(port_from)

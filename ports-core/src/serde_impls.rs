@@ -104,8 +104,140 @@ macro_rules! model_serde {
 model_serde!(Registry, "Registry" { name: "name", block: "block", groups: "groups" } optional { schema: "$schema", services: "services" });
 model_serde!(Block, "Block" { start: "start", end: "end" } optional {});
 model_serde!(Group, "Group" { id: "id", start: "start", end: "end", title: "title" } optional { reserved: "reserved" });
-model_serde!(
-    ServiceEntry,
-    "ServiceEntry" { port: "port", id: "id", name: "name", group: "group" }
-    optional { description: "description", stack: "stack", protocol: "protocol", env: "env", config: "config" }
-);
+
+/// A service's `env` or `config`: one name, or an array of names (the canonical one first,
+/// then the aliases). Written as a string when there are no aliases.
+struct Names<'a>(&'a Option<String>, &'a [String]);
+
+impl Serialize for Names<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde_core::ser::SerializeSeq;
+        match (self.0, self.1) {
+            (Some(first), []) => serializer.serialize_str(first),
+            (first, rest) => {
+                let mut seq = serializer.serialize_seq(Some(usize::from(first.is_some()) + rest.len()))?;
+                for name in first.iter().chain(rest) {
+                    seq.serialize_element(name)?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+/// The names read back: the canonical one and the aliases.
+struct NamesDe(String, Vec<String>);
+
+impl<'de> Deserialize<'de> for NamesDe {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NamesVisitor;
+
+        impl<'de> Visitor<'de> for NamesVisitor {
+            type Value = NamesDe;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a name or a non-empty array of names")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<NamesDe, E> {
+                Ok(NamesDe(v.to_owned(), Vec::new()))
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<NamesDe, A::Error> {
+                let Some(first) = seq.next_element::<String>()? else {
+                    return Err(de::Error::invalid_length(0, &self));
+                };
+                let mut rest = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    rest.push(name);
+                }
+                Ok(NamesDe(first, rest))
+            }
+        }
+
+        deserializer.deserialize_any(NamesVisitor)
+    }
+}
+
+const SERVICE_FIELDS: &[&str] = &["port", "id", "name", "group", "description", "stack", "protocol", "env", "config"];
+
+impl Serialize for ServiceEntry {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut st = serializer.serialize_struct("ServiceEntry", SERVICE_FIELDS.len())?;
+        st.serialize_field("port", &self.port)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("group", &self.group)?;
+        for (key, value) in [("description", &self.description), ("stack", &self.stack), ("protocol", &self.protocol)] {
+            if let Some(value) = value {
+                st.serialize_field(key, value)?;
+            }
+        }
+        if self.env.is_some() || !self.env_aliases.is_empty() {
+            st.serialize_field("env", &Names(&self.env, &self.env_aliases))?;
+        }
+        if self.config.is_some() || !self.config_aliases.is_empty() {
+            st.serialize_field("config", &Names(&self.config, &self.config_aliases))?;
+        }
+        st.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceEntry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntryVisitor;
+
+        fn set<T, E: de::Error>(slot: &mut Option<T>, key: &'static str, value: T) -> Result<(), E> {
+            if slot.is_some() {
+                return Err(E::duplicate_field(key));
+            }
+            *slot = Some(value);
+            Ok(())
+        }
+
+        impl<'de> Visitor<'de> for EntryVisitor {
+            type Value = ServiceEntry;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("struct ServiceEntry")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ServiceEntry, A::Error> {
+                let (mut port, mut id, mut name, mut group) = (None, None, None, None);
+                let (mut description, mut stack, mut protocol) = (None, None, None);
+                let (mut env, mut config): (Option<NamesDe>, Option<NamesDe>) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "port" => set(&mut port, "port", map.next_value::<u16>()?)?,
+                        "id" => set(&mut id, "id", map.next_value::<String>()?)?,
+                        "name" => set(&mut name, "name", map.next_value::<String>()?)?,
+                        "group" => set(&mut group, "group", map.next_value::<String>()?)?,
+                        "description" => set(&mut description, "description", map.next_value::<String>()?)?,
+                        "stack" => set(&mut stack, "stack", map.next_value::<String>()?)?,
+                        "protocol" => set(&mut protocol, "protocol", map.next_value::<String>()?)?,
+                        "env" => set(&mut env, "env", map.next_value::<NamesDe>()?)?,
+                        "config" => set(&mut config, "config", map.next_value::<NamesDe>()?)?,
+                        other => return Err(de::Error::unknown_field(other, SERVICE_FIELDS)),
+                    }
+                }
+                let (env, env_aliases) = env.map_or((None, Vec::new()), |n| (Some(n.0), n.1));
+                let (config, config_aliases) = config.map_or((None, Vec::new()), |n| (Some(n.0), n.1));
+                Ok(ServiceEntry {
+                    port: port.ok_or_else(|| de::Error::missing_field("port"))?,
+                    id: id.ok_or_else(|| de::Error::missing_field("id"))?,
+                    name: name.ok_or_else(|| de::Error::missing_field("name"))?,
+                    group: group.ok_or_else(|| de::Error::missing_field("group"))?,
+                    description,
+                    stack,
+                    protocol,
+                    env,
+                    env_aliases,
+                    config,
+                    config_aliases,
+                })
+            }
+        }
+
+        deserializer.deserialize_struct("ServiceEntry", SERVICE_FIELDS, EntryVisitor)
+    }
+}

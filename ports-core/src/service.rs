@@ -45,8 +45,17 @@ pub trait Service {
     const ENV: Option<&'static str>;
     /// The service's key in the config file (`"gateway"`, `"workflow.webhook"`), if any.
     const CONFIG: Option<&'static str>;
+    /// Other env vars read for the port, in order, after [`ENV`](Self::ENV) (the registry's
+    /// `"env": ["GATEWAY_PORT", "ZERO_GATEWAY_PORT"]`).
+    const ENV_ALIASES: &'static [&'static str] = &[];
+    /// Other config keys read, in order, after [`CONFIG`](Self::CONFIG).
+    const CONFIG_ALIASES: &'static [&'static str] = &[];
     /// The host used when the config file names none.
     const HOST: &'static str = DEFAULT_HOST;
+    /// Set by the stub impl that `#[service]` emits when its checks fail, so that `ports!`
+    /// does not report the same type again. Not public API.
+    #[doc(hidden)]
+    const __STUB: bool = false;
 
     /// The registry the type was checked against (for run-time checks: an override landing on
     /// another service's port). `#[service]` fills it in; a hand-written impl checked against
@@ -75,4 +84,39 @@ pub trait Service {
     fn resolve_with(resolver: &Resolver) -> Result<Endpoint, ResolveError> {
         resolver.resolve::<Self>()
     }
+}
+
+/// The registered port of `S`, as a function: for `#[serde(default = "...")]`, which takes a
+/// path to a function, not a const.
+///
+/// ```
+/// # use ports_core::Service;
+/// # struct ZeroGateway;
+/// # impl Service for ZeroGateway {
+/// #     const ID: &'static str = "zero-gateway";
+/// #     const NAME: &'static str = "Zero Gateway";
+/// #     const PORT: u16 = 4410;
+/// #     const GROUP: &'static str = "rust";
+/// #     const ENV: Option<&'static str> = Some("GATEWAY_PORT");
+/// #     const CONFIG: Option<&'static str> = Some("gateway");
+/// # }
+/// // #[derive(serde::Deserialize)]
+/// struct GatewayConfig {
+///     // #[serde(default = "ports_core::port_of::<ZeroGateway>")]
+///     port: u16,
+///     // #[serde(default = "ports_core::host_of::<ZeroGateway>")]
+///     host: String,
+/// }
+/// let defaults = GatewayConfig { port: ports_core::port_of::<ZeroGateway>(), host: ports_core::host_of::<ZeroGateway>() };
+/// assert_eq!((defaults.port, defaults.host.as_str()), (4410, "127.0.0.1"));
+/// ```
+#[must_use]
+pub fn port_of<S: Service + ?Sized>() -> u16 {
+    S::PORT
+}
+
+/// The default host of `S` (`127.0.0.1`), as a function: for `#[serde(default = "...")]`.
+#[must_use]
+pub fn host_of<S: Service + ?Sized>() -> String {
+    S::HOST.to_owned()
 }

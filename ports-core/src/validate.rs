@@ -2,8 +2,11 @@
 
 use std::collections::HashMap;
 
-use crate::error::Problem;
-use crate::model::{closest, Registry};
+use crate::error::{EntryKind, Problem};
+use crate::model::Registry;
+
+/// The kebab-case rule in words, for every message that states it.
+pub(crate) const KEBAB_RULE: &str = "use lowercase ASCII letters and digits in segments joined by single hyphens";
 
 /// Whether `id` is kebab-case: lowercase ASCII letters and digits in segments joined by single
 /// hyphens (`zero-gateway`, `svc-0`).
@@ -62,7 +65,8 @@ pub fn is_config_key(key: &str) -> bool {
 
 impl Registry {
     /// Every rule the registry breaks, in a stable order (block, groups, services), each naming
-    /// the entries at fault. Empty when the registry is valid.
+    /// the entries at fault. Empty when the registry is valid. Linear in the size of the
+    /// registry (overlapping groups are found by a sweep, each group against its neighbour).
     ///
     /// ```
     /// let mut registry = ports_core::Registry::embedded().clone();
@@ -80,12 +84,17 @@ impl Registry {
     }
 
     fn check_block(&self, problems: &mut Vec<Problem>) {
-        let Self { block, name, .. } = self;
+        let Self { block, name, schema, .. } = self;
         if block.start == 0 || block.end < block.start {
             problems.push(Problem::BadBlock { start: block.start, end: block.end });
         }
         if name.trim().is_empty() {
-            problems.push(Problem::EmptyName { kind: "registry", id: String::new() });
+            problems.push(Problem::EmptyName { kind: EntryKind::Registry, id: String::new() });
+        }
+        for (field, value) in [("name", Some(name)), ("$schema", schema.as_ref())] {
+            if value.is_some_and(|v| has_control(v)) {
+                problems.push(Problem::ControlChar { kind: EntryKind::Registry, id: String::new(), field });
+            }
         }
     }
 
@@ -93,19 +102,24 @@ impl Registry {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for group in &self.groups {
             if !is_kebab_id(&group.id) {
-                problems.push(Problem::BadId { kind: "group", id: group.id.clone() });
+                problems.push(Problem::BadId { kind: EntryKind::Group, id: group.id.clone() });
             }
             let count = seen.entry(&group.id).or_default();
             *count += 1;
             if *count == 2 {
-                problems.push(Problem::DuplicateId { kind: "group", id: group.id.clone() });
+                problems.push(Problem::DuplicateId { kind: EntryKind::Group, id: group.id.clone() });
             }
             if group.title.trim().is_empty() {
-                problems.push(Problem::EmptyName { kind: "group", id: group.id.clone() });
+                problems.push(Problem::EmptyName { kind: EntryKind::Group, id: group.id.clone() });
+            }
+            for (field, value) in [("title", Some(&group.title)), ("reserved", group.reserved.as_ref())] {
+                if value.is_some_and(|v| has_control(v)) {
+                    problems.push(Problem::ControlChar { kind: EntryKind::Group, id: group.id.clone(), field });
+                }
             }
             if group.end < group.start {
                 problems.push(Problem::EmptyGroup { group: group.id.clone(), start: group.start, end: group.end });
-            } else if group.start < self.block.start || group.end > self.block.end {
+            } else if !self.block.contains(group.start) || !self.block.contains(group.end) {
                 problems.push(Problem::GroupOutsideBlock {
                     group: group.id.clone(),
                     start: group.start,
@@ -115,39 +129,61 @@ impl Registry {
                 });
             }
         }
-        for (i, first) in self.groups.iter().enumerate() {
-            for second in &self.groups[i + 1..] {
-                let from = first.start.max(second.start);
-                let to = first.end.min(second.end);
-                if from <= to && first.start <= first.end && second.start <= second.end {
-                    problems.push(Problem::GroupsOverlap {
-                        first: first.id.clone(),
-                        second: second.id.clone(),
-                        from,
-                        to,
-                    });
+        // Overlaps by sweep: groups in order of their start; each one is compared with the group
+        // reaching furthest among those before it, so every overlapping group is reported once.
+        let mut sorted: Vec<(usize, &crate::model::Group)> =
+            self.groups.iter().enumerate().filter(|(_, g)| g.start <= g.end).collect();
+        sorted.sort_by_key(|(i, g)| (g.start, *i));
+        let mut furthest: Option<(usize, &crate::model::Group)> = None;
+        let mut overlaps = Vec::new();
+        for (i, group) in sorted {
+            if let Some((j, reach)) = furthest {
+                if group.start <= reach.end {
+                    let (first, second) = if j < i { (reach, group) } else { (group, reach) };
+                    overlaps.push((j.min(i), j.max(i), first, second, group.start, group.end.min(reach.end)));
                 }
             }
+            if furthest.is_none_or(|(_, reach)| group.end > reach.end) {
+                furthest = Some((i, group));
+            }
+        }
+        overlaps.sort_by_key(|o| (o.0, o.1));
+        for (_, _, first, second, from, to) in overlaps {
+            problems.push(Problem::GroupsOverlap { first: first.id.clone(), second: second.id.clone(), from, to });
         }
     }
 
     fn check_services(&self, problems: &mut Vec<Problem>) {
+        let groups: HashMap<&str, &crate::model::Group> =
+            self.groups.iter().map(|g| (g.id.as_str(), g)).rev().collect();
         let mut ids: HashMap<&str, usize> = HashMap::new();
         let mut ports: HashMap<u16, &str> = HashMap::new();
         let mut envs: HashMap<&str, &str> = HashMap::new();
-        let mut keys: Vec<(&str, &str)> = Vec::new();
+        let mut keys: HashMap<&str, &str> = HashMap::new();
         for service in &self.services {
             let id = service.id.as_str();
             if !is_kebab_id(id) {
-                problems.push(Problem::BadId { kind: "service", id: id.to_owned() });
+                problems.push(Problem::BadId { kind: EntryKind::Service, id: id.to_owned() });
             }
             let count = ids.entry(id).or_default();
             *count += 1;
             if *count == 2 {
-                problems.push(Problem::DuplicateId { kind: "service", id: id.to_owned() });
+                problems.push(Problem::DuplicateId { kind: EntryKind::Service, id: id.to_owned() });
             }
             if service.name.trim().is_empty() {
-                problems.push(Problem::EmptyName { kind: "service", id: id.to_owned() });
+                problems.push(Problem::EmptyName { kind: EntryKind::Service, id: id.to_owned() });
+            }
+            let texts = [
+                ("name", Some(&service.name)),
+                ("group", Some(&service.group)),
+                ("description", service.description.as_ref()),
+                ("stack", service.stack.as_ref()),
+                ("protocol", service.protocol.as_ref()),
+            ];
+            for (field, value) in texts {
+                if value.is_some_and(|v| has_control(v)) {
+                    problems.push(Problem::ControlChar { kind: EntryKind::Service, id: id.to_owned(), field });
+                }
             }
             if port_from(u64::from(service.port)).is_none() {
                 problems.push(Problem::PortZero { service: id.to_owned() });
@@ -159,11 +195,11 @@ impl Registry {
                     second: id.to_owned(),
                 });
             }
-            match self.group(&service.group) {
+            match groups.get(service.group.as_str()) {
                 None => problems.push(Problem::UnknownGroup {
                     service: id.to_owned(),
                     group: service.group.clone(),
-                    closest: closest(&service.group, self.groups.iter().map(|g| g.id.as_str())).map(str::to_owned),
+                    closest: self.closest_group(&service.group).map(str::to_owned),
                 }),
                 Some(group) if service.port != 0 && !group.contains(service.port) => {
                     problems.push(Problem::PortOutsideGroup {
@@ -176,32 +212,34 @@ impl Registry {
                 }
                 Some(_) => {}
             }
-            if let Some(env) = &service.env {
+            for env in service.env_names() {
                 if !is_env_name(env) {
-                    problems.push(Problem::BadEnv { service: id.to_owned(), env: env.clone() });
+                    problems.push(Problem::BadEnv { service: id.to_owned(), env: env.to_owned() });
                 } else if let Some(first) = envs.insert(env, id) {
                     envs.insert(env, first);
                     problems.push(Problem::DuplicateEnv {
-                        env: env.clone(),
+                        env: env.to_owned(),
                         first: first.to_owned(),
                         second: id.to_owned(),
                     });
                 }
             }
-            if let Some(key) = &service.config {
+            for key in service.config_keys() {
                 if !is_config_key(key) {
-                    problems.push(Problem::BadConfigKey { service: id.to_owned(), key: key.clone() });
-                } else {
-                    if let Some((_, first)) = keys.iter().find(|(k, _)| *k == key.as_str()) {
-                        problems.push(Problem::DuplicateConfigKey {
-                            key: key.clone(),
-                            first: (*first).to_owned(),
-                            second: id.to_owned(),
-                        });
-                    }
-                    keys.push((key, id));
+                    problems.push(Problem::BadConfigKey { service: id.to_owned(), key: key.to_owned() });
+                } else if let Some(first) = keys.insert(key, id) {
+                    keys.insert(key, first);
+                    problems.push(Problem::DuplicateConfigKey {
+                        key: key.to_owned(),
+                        first: first.to_owned(),
+                        second: id.to_owned(),
+                    });
                 }
             }
         }
     }
+}
+
+fn has_control(text: &str) -> bool {
+    text.chars().any(char::is_control)
 }

@@ -38,7 +38,7 @@ fn nine_threads_get_nine_distinct_ports_and_the_tenth_fails() {
     assert!(matches!(tenth, LeaseError::AllTaken { ref group, start: 26310, end: 26319 } if group == "test"));
     assert_eq!(
         tenth.to_string(),
-        "no free test port: every unregistered port of group `test` (26310-26319) is in use on 127.0.0.1"
+        "no free test port: every unregistered port of group `test` (26310-26319) is in use (on 127.0.0.1, ::1, 0.0.0.0 or ::)"
     );
 }
 

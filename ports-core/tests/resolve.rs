@@ -126,7 +126,7 @@ fn wrong_types_name_file_key_and_value() {
         (r#"{ "gateway": { "port": 70000 } }"#, "gateway.port", "70000", "an integer port 1-65535"),
         (r#"{ "gateway": { "port": 4410.5 } }"#, "gateway.port", "4410.5", "an integer port 1-65535"),
         (r#"{ "gateway": { "port": -1 } }"#, "gateway.port", "-1", "an integer port 1-65535"),
-        (r#"{ "gateway": { "host": 5 } }"#, "gateway.host", "5", "a host name or address (a non-empty string)"),
+        (r#"{ "gateway": { "host": 5 } }"#, "gateway.host", "5", "an IP address or a DNS name (no port, no spaces)"),
         (r#"{ "gateway": 4410 }"#, "gateway", "4410", "an object with `port` and `host`"),
         (r#"[1]"#, "(top level)", "[1]", "an object"),
     ];

@@ -196,17 +196,39 @@ fn group_outside_block() {
     );
 }
 
+/// Overlaps are found by a sweep in order of start: each overlapping group is reported once,
+/// against the group before it that reaches furthest (here `c` against `a`, then `b` against
+/// `c`; `a`-`b` is implied and not repeated).
 #[test]
 fn groups_overlap() {
     let groups = r#"[{ "id": "a", "start": 4400, "end": 4410, "title": "a" }, { "id": "b", "start": 4410, "end": 4419, "title": "b" }, { "id": "c", "start": 4405, "end": 4412, "title": "c" }]"#;
     assert_eq!(
         problems(&registry(groups, "[]")),
         [
-            "groups `a` and `b` overlap: both hold port 4410",
             "groups `a` and `c` overlap: both hold ports 4405-4410",
             "groups `b` and `c` overlap: both hold ports 4410-4412",
         ]
     );
+    let disjoint = r#"[{ "id": "a", "start": 4400, "end": 4409, "title": "a" }, { "id": "b", "start": 4410, "end": 4419, "title": "b" }]"#;
+    assert!(problems(&registry(disjoint, "[]")).is_empty());
+}
+
+/// 20,000 groups on one port each, all the same port: one problem per group after the first,
+/// not one per pair (which ran out of memory), and the message lists the first few only.
+#[test]
+fn many_overlapping_groups_give_linear_problems_and_a_capped_message() {
+    let groups: Vec<String> =
+        (0..20_000).map(|i| format!(r#"{{ "id": "g{i}", "start": 4400, "end": 4400, "title": "g" }}"#)).collect();
+    let text = format!(
+        r#"{{ "name": "n", "block": {{ "start": 4400, "end": 4449 }}, "groups": [{}], "services": [] }}"#,
+        groups.join(",")
+    );
+    let err = Registry::parse(&text).unwrap_err();
+    let ports_core::RegistryError::Invalid { problems, .. } = &err else { panic!("{err}") };
+    assert_eq!(problems.len(), 19_999);
+    let message = err.to_string();
+    assert_eq!(message.lines().count(), 1 + ports_core::PROBLEMS_SHOWN + 1, "{message}");
+    assert!(message.ends_with("... and 19979 more (`ports check --json` lists them all)"), "{message}");
 }
 
 #[test]
