@@ -23,8 +23,8 @@ impl Ctxt {
         self.errors.push(error);
     }
 
-    pub(crate) fn extend(&mut self, error: Option<syn::Error>) {
-        self.errors.extend(error);
+    pub(crate) fn is_empty(&self) -> bool {
+        self.errors.is_empty()
     }
 
     /// All errors as one `syn::Error`, or `None`.

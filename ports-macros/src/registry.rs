@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::SystemTime;
 
-use ports_core::{discover, Discovery, Registry};
+use ports_core::{discover, Discovery, Registry, RegistryError};
 
 /// A registry ready for checks, with what the generated code needs to name it.
 pub(crate) struct Loaded {
@@ -85,10 +85,11 @@ pub(crate) fn current() -> Result<&'static Loaded, Failure> {
 fn load(path: &Path, shown: &str, discovery: &Discovery) -> Result<&'static Loaded, String> {
     let from_env = matches!(discovery.origin, ports_core::Origin::Env(_));
     let whence = if from_env { " (named by PORTS_REGISTRY)" } else { "" };
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("cannot read the ports registry `{shown}`{whence}: {e}"))?;
-    let registry = Registry::parse(&text)
-        .map_err(|e| format!("the ports registry{whence} cannot be used: {}", e.with_path(shown)))?;
+    // ports-core's one read path: a FIFO or a device is refused, the size is capped.
+    let registry = Registry::load(path).map_err(|e| match e {
+        RegistryError::Io { source, .. } => format!("cannot read the ports registry `{shown}`{whence}: {source}"),
+        other => format!("the ports registry{whence} cannot be used: {}", other.with_path(shown)),
+    })?;
     let file = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     Ok(Box::leak(Box::new(Loaded {
         registry: Box::leak(Box::new(registry)),

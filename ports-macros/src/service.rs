@@ -1,140 +1,19 @@
-//! `#[service(port = N, group = "G", id = "...", crate = "path")]`: parse → check (ports-core's
-//! `Registry::check_claim`) → expand, or fall back to the item plus a stub impl.
+//! `#[service(port = N, group = "G", id = "...", crate = "path")]`: parse (`attr`) → check
+//! (ports-core's `Registry::check_claim`) → expand, or fall back to the item plus a stub impl.
 
-use heck::ToKebabCase;
-use ports_core::{port_from, Claim, ClaimField, ServiceEntry};
-use proc_macro2::{Span, TokenStream, TokenTree};
+use heck::{ToKebabCase, ToTitleCase};
+use ports_core::{Claim, ClaimError, ClaimField, ServiceEntry};
+use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::parse::{Parse, ParseStream, Parser};
-use syn::punctuated::Punctuated;
-use syn::{DeriveInput, Ident, LitInt, LitStr, Token};
+use syn::{DeriveInput, LitStr};
 
+use crate::attr::{self, Args};
 use crate::ctxt::Ctxt;
 use crate::registry::{self, Failure, Loaded};
 
-const ACCEPTED: &str = "#[service] accepts `port = <integer>`, `group = \"<group id>\"`, and optionally `id = \"<service id>\"` and `crate = \"<path to ports_core>\"`";
-
-/// One `key = value` argument, the value kept as raw tokens until its key says what it must be.
-struct Arg {
-    key: Ident,
-    value: TokenStream,
-    eq_span: Span,
-}
-
-impl Parse for Arg {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
-        let key = if input.peek(Token![crate]) {
-            let kw: Token![crate] = input.parse()?;
-            Ident::new("crate", kw.span)
-        } else {
-            input.call(syn::ext::IdentExt::parse_any)?
-        };
-        if !input.peek(Token![=]) {
-            return Err(syn::Error::new(key.span(), format!("expected `{key} = ...`; {ACCEPTED}")));
-        }
-        let eq: Token![=] = input.parse()?;
-        let mut value = TokenStream::new();
-        while !input.is_empty() && !input.peek(Token![,]) {
-            value.extend([input.parse::<TokenTree>()?]);
-        }
-        Ok(Arg { key, value, eq_span: eq.span })
-    }
-}
-
-/// The arguments, each with the token it came from (for spans).
-#[derive(Default)]
-struct Args {
-    port: Option<(u16, LitInt)>,
-    group: Option<LitStr>,
-    id: Option<LitStr>,
-    krate: Option<syn::Path>,
-    /// The keys written, valid or not (so a bad `port = x` is not also reported missing).
-    written: Vec<String>,
-}
-
-fn parse_args(tokens: TokenStream, cx: &mut Ctxt) -> Args {
-    let mut args = Args::default();
-    let parsed = match Punctuated::<Arg, Token![,]>::parse_terminated.parse2(tokens) {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            cx.push(error);
-            // Unparsable arguments: do not also report the ones that seem missing.
-            args.written = ["port", "group"].map(String::from).to_vec();
-            return args;
-        }
-    };
-    let mut port_seen = false;
-    for arg in parsed {
-        let key = arg.key.to_string();
-        args.written.push(key.clone());
-        let repeated = match key.as_str() {
-            "port" => std::mem::replace(&mut port_seen, true),
-            "group" => args.group.is_some(),
-            "id" => args.id.is_some(),
-            "crate" => args.krate.is_some(),
-            _ => {
-                cx.error_spanned(&arg.key, format!("unknown argument `{key}`; {ACCEPTED}"));
-                continue;
-            }
-        };
-        if repeated {
-            cx.error_spanned(&arg.key, format!("`{key}` is given more than once; {ACCEPTED}"));
-            continue;
-        }
-        let value = arg.value;
-        if value.is_empty() {
-            cx.error_at(arg.eq_span, format!("`{key} =` needs a value; {ACCEPTED}"));
-            continue;
-        }
-        match key.as_str() {
-            "port" => args.port = parse_port(value, cx),
-            "group" => args.group = parse_str(value, "group", "\"rust\"", cx),
-            "id" => args.id = parse_str(value, "id", "\"zero-gateway\"", cx),
-            _ => {
-                if let Some(lit) = parse_str(value, "crate", "\"::ports_core\"", cx) {
-                    match lit.parse::<syn::Path>() {
-                        Ok(path) => args.krate = Some(path),
-                        Err(_) => cx.error_spanned(&lit, "`crate` must be a path, e.g. crate = \"::ports_core\""),
-                    }
-                }
-            }
-        }
-    }
-    args
-}
-
-fn parse_port(value: TokenStream, cx: &mut Ctxt) -> Option<(u16, LitInt)> {
-    const RANGE: &str = "a port is an integer literal from 1 to 65535, e.g. port = 4410";
-    match syn::parse2::<LitInt>(value.clone()) {
-        Ok(lit) if lit.suffix().is_empty() || lit.suffix() == "u16" => {
-            match lit.base10_parse::<u64>().ok().and_then(port_from) {
-                Some(port) => Some((port, lit)),
-                None => {
-                    cx.error_spanned(value, format!("port {} is out of range: {RANGE}", lit.base10_digits()));
-                    None
-                }
-            }
-        }
-        _ => {
-            cx.error_spanned(value, format!("expected an integer literal: {RANGE}"));
-            None
-        }
-    }
-}
-
-fn parse_str(value: TokenStream, key: &str, example: &str, cx: &mut Ctxt) -> Option<LitStr> {
-    match syn::parse2::<LitStr>(value.clone()) {
-        Ok(lit) => Some(lit),
-        Err(_) => {
-            cx.error_spanned(value, format!("`{key}` takes a string literal, e.g. {key} = {example}"));
-            None
-        }
-    }
-}
-
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut cx = Ctxt::default();
-    let args = parse_args(args, &mut cx);
+    let args = attr::parse(args, &mut cx);
     let input = match syn::parse2::<DeriveInput>(item.clone()) {
         Ok(input) if !matches!(input.data, syn::Data::Union(_)) => input,
         Ok(input) => {
@@ -146,74 +25,80 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             return fallback(item, None, &args, cx);
         }
     };
-    if !args.written.iter().any(|k| k == "port") {
-        cx.error_at(Span::call_site(), format!("missing `port = <integer>`; {ACCEPTED}"));
-    }
-    if !args.written.iter().any(|k| k == "group") {
-        cx.error_at(Span::call_site(), format!("missing `group = \"<group id>\"`; {ACCEPTED}"));
-    }
     let loaded = match registry::current() {
-        Ok(loaded) => Some(loaded),
+        Ok(loaded) => loaded,
         Err(Failure::Report(message)) => {
             cx.error_at(Span::call_site(), message);
-            None
-        }
-        Err(Failure::Reported) => {
-            // Another attribute of this compilation already reported the registry; one error
-            // about the file is enough.
             return fallback(item, Some(&input), &args, cx);
         }
+        // Another attribute of this compilation already reported the registry; one error about
+        // the file is enough.
+        Err(Failure::Reported) => return fallback(item, Some(&input), &args, cx),
     };
-    let type_name = syn::ext::IdentExt::unraw(&input.ident).to_string();
-    let default_id = type_name.to_kebab_case();
-    let id = args.id.as_ref().map_or(default_id, LitStr::value);
-    let checked = match (loaded, &args.port, &args.group) {
-        (Some(loaded), Some((port, port_lit)), Some(group)) => {
-            let claim = Claim { id: &id, port: *port, group: &group.value(), name: &type_name };
-            match loaded.registry.check_claim(&claim) {
-                Ok(entry) => Some((loaded, entry)),
-                Err(errors) => {
-                    for error in errors {
-                        let span = match error.field() {
-                            ClaimField::Port => port_lit.span(),
-                            ClaimField::Group => group.span(),
-                            ClaimField::Id => args.id.as_ref().map_or_else(|| input.ident.span(), LitStr::span),
-                        };
-                        let hint = hint(&error, loaded, &id, &type_name);
-                        cx.error_at(span, format!("{error}{hint}"));
-                    }
-                    None
-                }
-            }
-        }
-        _ => None,
-    };
-    match (cx.check(), checked) {
-        (None, Some((loaded, entry))) => {
-            let krate = krate(&args);
-            let service = impl_service(&input, &krate, entry, loaded);
+    match check(&args, &input, loaded, &mut cx) {
+        Some(entry) if cx.is_empty() => {
+            let service = impl_service(&input, &krate(&args), entry, loaded);
             quote! { #item #service }
         }
-        (error, _) => {
-            let mut cx = Ctxt::default();
-            cx.extend(error);
-            fallback(item, Some(&input), &args, cx)
-        }
+        _ => fallback(item, Some(&input), &args, cx),
     }
 }
 
-/// What to do next, for the claims whose fix is an edit of the registry.
-fn hint(error: &ports_core::ClaimError, loaded: &Loaded, id: &str, type_name: &str) -> String {
-    match error {
-        ports_core::ClaimError::Unregistered { port, group, .. } if loaded.file.is_none() => format!(
-            "\n  the registry in force is {}, which cannot be edited: `ports init` writes it as ports.json at the workspace root, then `ports add {id} --group {group} --name {type_name} --port {port}` registers the service",
-            loaded.label
-        ),
-        ports_core::ClaimError::Unregistered { port, group, .. } => format!(
-            "\n  the registry in force is {}: edit it, or run `ports add {id} --group {group} --name {type_name} --port {port}`",
-            loaded.label
-        ),
-        _ => String::new(),
+/// The claim against the registry. The id, the group and the port are checked independently,
+/// so that every problem of the attribute is reported at once.
+fn check<'r>(args: &Args, input: &DeriveInput, loaded: &'r Loaded, cx: &mut Ctxt) -> Option<&'r ServiceEntry> {
+    let registry = loaded.registry;
+    let type_name = syn::ext::IdentExt::unraw(&input.ident).to_string();
+    let id = args.id.as_ref().map_or_else(|| type_name.to_kebab_case(), LitStr::value);
+    let id_span = args.id.as_ref().map_or_else(|| input.ident.span(), LitStr::span);
+    let derived = args.id.is_none();
+    let report = |cx: &mut Ctxt, span: Span, error: &ClaimError| {
+        let mut message = error.to_string();
+        if derived && matches!(error, ClaimError::BadId { .. }) {
+            message.push_str(&format!(
+                " (the id comes from the type name `{type_name}`; write id = \"...\" to choose one)"
+            ));
+        }
+        if let ClaimError::PortTaken { owner, .. } = error {
+            message.push_str(&format!(", or write id = \"{owner}\" if this type is that service"));
+        }
+        if let ClaimError::Unregistered { .. } = error {
+            message.push_str(&format!("\n  the registry in force is {}", loaded.label));
+            if loaded.file.is_none() {
+                message.push_str(
+                    ", which cannot be edited: `ports init` writes it as ports.json at the workspace root first",
+                );
+            }
+        }
+        cx.error_at(span, message);
+    };
+    let (Some((port, port_lit)), Some(group)) = (&args.port, &args.group) else {
+        // No usable port or group: check what can be checked alone.
+        if let Some(group) = &args.group {
+            if let Err(unknown) = registry.require_group(&group.value()) {
+                report(cx, group.span(), &ClaimError::UnknownGroup(unknown));
+            }
+        }
+        if !ports_core::is_kebab_id(&id) {
+            report(cx, id_span, &ClaimError::BadId { id });
+        }
+        return None;
+    };
+    let name = type_name.to_title_case();
+    let claim = Claim { id: &id, port: *port, group: &group.value(), name: &name };
+    match registry.check_claim(&claim) {
+        Ok(entry) => Some(entry),
+        Err(errors) => {
+            for error in &errors {
+                let span = match error.field() {
+                    ClaimField::Port => port_lit.span(),
+                    ClaimField::Group => group.span(),
+                    ClaimField::Id => id_span,
+                };
+                report(cx, span, error);
+            }
+            None
+        }
     }
 }
 
@@ -263,6 +148,12 @@ fn impl_service(input: &DeriveInput, krate: &TokenStream, entry: &ServiceEntry, 
     };
     let env = opt(&entry.env);
     let config = opt(&entry.config);
+    // Aliases are rare: only a service that has some gets the consts.
+    let list = |name: TokenStream, values: &[String]| {
+        (!values.is_empty()).then(|| quote!(const #name: &'static [&'static str] = &[#(#values),*];))
+    };
+    let env_aliases = list(quote!(ENV_ALIASES), &entry.env_aliases);
+    let config_aliases = list(quote!(CONFIG_ALIASES), &entry.config_aliases);
     // The trait's default `registry()` is the embedded one: only a file needs a body.
     let registry = loaded.file.is_some().then(|| {
         let expr = registry_expr(krate, loaded);
@@ -282,14 +173,17 @@ fn impl_service(input: &DeriveInput, krate: &TokenStream, entry: &ServiceEntry, 
             const GROUP: &'static str = #group;
             const ENV: #krate::__private::Option<&'static str> = #env;
             const CONFIG: #krate::__private::Option<&'static str> = #config;
+            #env_aliases
+            #config_aliases
             #registry
         }
         #track
     }
 }
 
-/// The item unchanged plus a stub impl (PORT 0 marks a stub; `ports!` skips it), so that the
-/// user sees the real error and not "no associated item `PORT`" wherever the type is used.
+/// The item unchanged plus a stub impl marked `__STUB = true`, so that the user sees the real
+/// error and not "no associated item `PORT`" wherever the type is used; `ports!` skips stubs in
+/// its checks, so the error is not repeated there either.
 fn fallback(item: TokenStream, input: Option<&DeriveInput>, args: &Args, cx: Ctxt) -> TokenStream {
     let errors = cx.check().map(|e| e.to_compile_error());
     let Some(input) = input else { return quote! { #item #errors } };
@@ -305,6 +199,8 @@ fn fallback(item: TokenStream, input: Option<&DeriveInput>, args: &Args, cx: Ctx
             const GROUP: &'static str = "";
             const ENV: #krate::__private::Option<&'static str> = #krate::__private::None;
             const CONFIG: #krate::__private::Option<&'static str> = #krate::__private::None;
+            #[doc(hidden)]
+            const __STUB: bool = true;
         }
     };
     quote! { #item #stub #errors }

@@ -59,7 +59,7 @@ fn editing_the_registry_or_ports_registry_rechecks_the_crate() {
     std::fs::write(dir.join("ports.json"), registry(7001)).unwrap();
     let (ok, stderr) = cargo_check(dir, None);
     assert!(!ok, "the edit of ports.json did not re-check the crate");
-    assert!(stderr.contains("service `shop` is registered on port 7001, not 7000"), "{stderr}");
+    assert!(stderr.contains("`shop` is registered as port 7001 in group `web`: write port = 7001"), "{stderr}");
 
     // PORTS_REGISTRY names another file, where shop is on 7000 again: passes.
     std::fs::write(dir.join("other.json"), registry(7000)).unwrap();

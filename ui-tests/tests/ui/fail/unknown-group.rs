@@ -1,4 +1,4 @@
 #[ports_macros::service(port = 4410, group = "database")]
-pub struct ZeroGateway;
+pub struct ZeroScheduler;
 
 fn main() {}
