@@ -20,7 +20,8 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Write the embedded standard as ports.json (at the root, or PATH), never overwriting.
+    /// Write the embedded standard as ports.json (at the root, or PATH, or --registry), never
+    /// overwriting.
     Init {
         /// Where to write (a file, or a directory to hold ports.json).
         path: Option<PathBuf>,
@@ -73,6 +74,24 @@ pub(crate) enum Command {
     },
     /// The registry for the services that are not Rust: env lines or a TypeScript module.
     Export(ExportArgs),
+    /// Every hard-coded port of the block in the repository (shell, .env, TypeScript, YAML,
+    /// Dockerfiles, Markdown, Rust), checked against the registry (exit 1 on a problem).
+    Scan(ScanArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// Files or directories to scan (default: the whole repository, from its root).
+    pub(crate) paths: Vec<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Treat hard-coded registered ports as problems too (exit 1).
+    #[arg(long)]
+    pub(crate) strict: bool,
+    /// Skip paths matching GLOB (gitignore syntax; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) exclude: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -91,12 +110,15 @@ pub(crate) struct AddArgs {
     /// Its technology stack.
     #[arg(long)]
     pub(crate) stack: Option<String>,
-    /// The env var that overrides its port.
+    /// Its protocol (`http`).
     #[arg(long)]
-    pub(crate) env: Option<String>,
-    /// Its key in the config file (dotted path).
-    #[arg(long)]
-    pub(crate) config: Option<String>,
+    pub(crate) protocol: Option<String>,
+    /// The env var that overrides its port; repeat for aliases (the first is canonical).
+    #[arg(long, value_name = "VAR")]
+    pub(crate) env: Vec<String>,
+    /// Its key in the config file (dotted path); repeat for aliases (the first is canonical).
+    #[arg(long, value_name = "KEY")]
+    pub(crate) config: Vec<String>,
     /// A specific port (checked) instead of the next free one.
     #[arg(long)]
     pub(crate) port: Option<u16>,

@@ -2,47 +2,69 @@
 //!
 //! Exit codes: 0 ok, 1 a problem found (invalid registry, flagged listener, drift), 2 usage or
 //! I/O error (unknown group or id, missing file).
+//!
+//! Layout: `cli` (the flags, as clap sees them) → `context` (the registry in force, located
+//! once) → `commands/*` (one thin module per command) over `fsx` (locked, atomic writes),
+//! `sockets` (the socket tables) and `out` (every byte printed).
 #![forbid(unsafe_code)]
 
-mod add;
 mod cli;
-mod doc;
-mod export;
+mod commands;
+mod context;
 mod failure;
-mod output;
-mod registry;
-mod resolve;
-mod status;
+mod fsx;
+mod out;
+mod sockets;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
+use crate::context::Located;
 use crate::failure::Failure;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            // --help and --version go to standard output; a closed pipe there is no error.
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
     match run(cli) {
         Ok(code) => code,
         Err(failure) => {
-            eprintln!("{}", output::error_text(&failure.message));
+            if !failure.message.is_empty() {
+                out::warn(out::error_text(&failure.message));
+            }
             ExitCode::from(failure.code)
         }
     }
 }
 
 fn run(cli: Cli) -> Result<ExitCode, Failure> {
-    let registry_arg = cli.registry.as_deref();
+    let flag = cli.registry.as_deref();
+    let located = Located::find(flag)?;
     match cli.command {
-        Command::Init { path } => registry::init(path.as_deref()),
-        Command::List { group, json } => registry::list(registry_arg, group.as_deref(), json),
-        Command::Check { json } => registry::check(registry_arg, json),
-        Command::Next { group, json } => registry::next(registry_arg, &group, json),
-        Command::Add(args) => add::add(registry_arg, &args),
-        Command::Resolve { id, json } => resolve::resolve(registry_arg, id.as_deref(), json),
-        Command::Status { json } => status::status(registry_arg, json),
-        Command::Doc { check } => doc::doc(registry_arg, check.as_deref()),
-        Command::Export(args) => export::export(registry_arg, &args),
+        Command::Init { path } => commands::init::init(path.as_deref(), flag),
+        Command::List { group, json } => commands::list::list(&located, group.as_deref(), json),
+        Command::Check { json } => commands::check::check(&located, json),
+        Command::Next { group, json } => commands::next::next(&located, &group, json),
+        Command::Add(args) => commands::add::add(&located, &args),
+        Command::Resolve { id, json } => commands::resolve::resolve(&located, id.as_deref(), json),
+        Command::Status { json } => commands::status::status(&located, json),
+        Command::Doc { check } => commands::doc::doc(&located, check.as_deref()),
+        Command::Export(args) => commands::export::export(&located, &args),
+        Command::Scan(args) => commands::scan::scan(
+            &located,
+            &commands::scan::ScanArgs {
+                paths: &args.paths,
+                json: args.json,
+                strict: args.strict,
+                exclude: &args.exclude,
+            },
+        ),
     }
 }

@@ -266,12 +266,12 @@ fn add_refuses_taken_id_or_port_and_leaves_the_file_untouched() {
         (
             &["add", "x", "--group", "web", "--name", "X", "--port", "47000"],
             1,
-            "port 47000 belongs to `shop` (Shop); the next free port in `web` is 47001",
+            "port 47000 belongs to `shop` (Shop), not `x`; the next free port in `web` is 47001; nothing written",
         ),
         (
             &["add", "x", "--group", "web", "--name", "X", "--port", "47015"],
             1,
-            "port 47015 is outside group web (47000-47009)",
+            "port 47015 is outside group `web` (47000-47009); it lies in group `jobs` (47010-47019); the next free port in `web` is 47001",
         ),
         (&["add", "x", "--group", "nope", "--name", "X"], 2, "unknown group `nope`"),
         (

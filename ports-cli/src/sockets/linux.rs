@@ -1,121 +1,77 @@
-//! `ports status`: each port of the block, free or listening and by which process — what
-//! `lsof -i :4400-4449` and `ops.sh status` answer today. Listening sockets come from the
-//! kernel's socket tables: netlink `sock_diag` as `ss` uses, `/proc/net/tcp{,6}` as the
-//! fallback; owners from `/proc/<pid>/fd`.
+//! Linux: netlink `sock_diag` first, `/proc/net/tcp{,6}` as the fallback; owners from
+//! `/proc/<pid>/fd`.
+//!
+//! `PORTS_STATUS_PROCFS`: unset, empty, `0`, `false`, `no` or `off` — netlink first; `1`,
+//! `true`, `yes` or `on` — `/proc` only; an absolute path — `/proc` only, read from that
+//! directory instead of `/proc` (for tests: fixture tables, or a directory with none).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
+use std::io;
 use std::net::IpAddr;
-use std::path::Path;
-use std::process::ExitCode;
+use std::path::{Path, PathBuf};
 
-use serde_json::json;
+use super::{Owner, Socket, Table};
 
-use crate::failure::Failure;
-use crate::output::{print_json, red, table};
-use crate::registry::{label, load};
-
-/// A listening TCP socket.
+/// A listening socket before its owner is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Listener {
-    pub(crate) addr: IpAddr,
-    pub(crate) port: u16,
-    pub(crate) inode: u64,
+struct Raw {
+    addr: IpAddr,
+    port: u16,
+    inode: u64,
 }
 
-/// A process holding a socket.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Owner {
-    pid: u32,
-    name: String,
-}
-
-pub(crate) fn status(arg: Option<&Path>, json_out: bool) -> Result<ExitCode, Failure> {
-    let (registry, discovery) = load(arg)?;
-    let (listeners, via) = listeners().map_err(|e| Failure::usage(format!("cannot read the socket tables: {e}")))?;
-    let mut by_port: BTreeMap<u16, Vec<Listener>> = BTreeMap::new();
-    for listener in listeners.into_iter().filter(|l| registry.in_block(l.port)) {
-        let entry = by_port.entry(listener.port).or_default();
-        if !entry.contains(&listener) {
-            entry.push(listener);
-        }
-    }
-    let wanted: HashSet<u64> = by_port.values().flatten().map(|l| l.inode).filter(|&i| i != 0).collect();
-    let owners = owners(&wanted);
-
-    let mut rows = Vec::new();
-    let mut items = Vec::new();
-    let mut flagged = 0;
-    for port in registry.block.start..=registry.block.end {
-        let service = registry.service_at(port);
-        let held = by_port.get(&port).map(Vec::as_slice).unwrap_or_default();
-        let mut processes: Vec<&Owner> = held.iter().filter_map(|l| owners.get(&l.inode)).collect();
-        processes.dedup();
-        let addresses: Vec<String> = held.iter().map(|l| l.addr.to_string()).collect();
-        let unregistered = !held.is_empty() && service.is_none();
-        flagged += usize::from(unregistered);
-        let state = if held.is_empty() { "free" } else { "listening" };
-        items.push(json!({
-            "port": port,
-            "state": state,
-            "service": service.map(|s| &s.id),
-            "group": registry.group_of(port).map(|g| &g.id),
-            "unregistered": unregistered,
-            "addresses": addresses,
-            "processes": processes.iter().map(|o| json!({ "pid": o.pid, "name": o.name })).collect::<Vec<_>>(),
-            "owner_known": held.is_empty() || !processes.is_empty(),
-        }));
-        let who = match (held.is_empty(), processes.is_empty()) {
-            (true, _) => String::new(),
-            (false, true) => "unknown owner".to_owned(),
-            (false, false) => processes.iter().map(|o| format!("{} {}", o.pid, o.name)).collect::<Vec<_>>().join(", "),
-        };
-        let service_cell = match service {
-            Some(s) => s.id.clone(),
-            None if unregistered => red("unregistered"),
-            None => "-".to_owned(),
-        };
-        rows.push(vec![port.to_string(), state.to_owned(), service_cell, who, addresses.join(" ")]);
-    }
-    if json_out {
-        print_json(&json!({
-            "registry": label(&discovery),
-            "block": { "start": registry.block.start, "end": registry.block.end },
-            "source": via,
-            "ports": items,
-            "unregistered": flagged,
-        }))?;
-    } else {
-        print!("{}", table(&["PORT", "STATE", "SERVICE", "PROCESS", "ADDRESS"], &rows));
-        let listening = by_port.len();
-        println!(
-            "{listening} listening in {}-{}, {flagged} on unregistered ports (socket table: {via})",
-            registry.block.start, registry.block.end
-        );
-    }
-    Ok(if flagged > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
-
-/// Every listening TCP socket (IPv4 and IPv6), and which table it was read from.
-pub(crate) fn listeners() -> std::io::Result<(Vec<Listener>, &'static str)> {
-    #[cfg(target_os = "linux")]
-    if std::env::var_os("PORTS_STATUS_PROCFS").is_none() {
+pub(super) fn listening() -> Result<Table, String> {
+    let (force_proc, root) = procfs_setting();
+    if !force_proc {
         if let Ok(found) = diag::listeners() {
-            return Ok((found, "netlink sock_diag"));
+            return Ok(with_owners(found, &root, "netlink sock_diag"));
         }
     }
     let mut found = Vec::new();
-    for (file, v6) in [("/proc/net/tcp", false), ("/proc/net/tcp6", true)] {
-        match std::fs::read_to_string(file) {
-            Ok(text) => found.extend(parse_proc_net_tcp(&text, v6)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
+    let mut read_any = false;
+    let mut first_error = None;
+    for (name, v6) in [("tcp", false), ("tcp6", true)] {
+        let file = root.join("net").join(name);
+        match std::fs::read_to_string(&file) {
+            Ok(text) => {
+                read_any = true;
+                found.extend(parse_proc_net_tcp(&text, v6));
+            }
+            // A kernel without IPv6 has no tcp6; a missing tcp (or both) means no table.
+            Err(e) => {
+                if first_error.is_none() && !(v6 && e.kind() == io::ErrorKind::NotFound) {
+                    first_error = Some(format!("cannot read {}: {e}", file.display()));
+                }
+            }
         }
     }
-    Ok((found, "/proc/net/tcp"))
+    match (read_any, first_error) {
+        (true, None) => Ok(with_owners(found, &root, "/proc/net/tcp")),
+        (_, Some(error)) => Err(format!("netlink sock_diag unavailable, and {error}")),
+        (false, None) => Err(format!("no socket table under {}", root.display())),
+    }
+}
+
+fn procfs_setting() -> (bool, PathBuf) {
+    let value = std::env::var_os("PORTS_STATUS_PROCFS").unwrap_or_default();
+    let text = value.to_string_lossy().trim().to_ascii_lowercase();
+    match text.as_str() {
+        "" | "0" | "false" | "no" | "off" => (false, PathBuf::from("/proc")),
+        _ if Path::new(&value).is_absolute() => (true, PathBuf::from(value)),
+        _ => (true, PathBuf::from("/proc")),
+    }
+}
+
+fn with_owners(raw: Vec<Raw>, root: &Path, backend: &'static str) -> Table {
+    let wanted: HashSet<u64> = raw.iter().map(|r| r.inode).filter(|&i| i != 0).collect();
+    let owners = owners(root, &wanted);
+    let sockets =
+        raw.into_iter().map(|r| Socket { addr: r.addr, port: r.port, owner: owners.get(&r.inode).cloned() }).collect();
+    Table { sockets, backend }
 }
 
 /// The listening sockets of a `/proc/net/tcp` or `/proc/net/tcp6` table.
-pub(crate) fn parse_proc_net_tcp(text: &str, v6: bool) -> Vec<Listener> {
+fn parse_proc_net_tcp(text: &str, v6: bool) -> Vec<Raw> {
     const LISTEN: &str = "0A";
     text.lines()
         .skip(1)
@@ -129,7 +85,7 @@ pub(crate) fn parse_proc_net_tcp(text: &str, v6: bool) -> Vec<Listener> {
             let inode = fields.get(9)?.parse().ok()?;
             let addr =
                 if v6 { parse_v6(addr)? } else { IpAddr::from(u32::from_str_radix(addr, 16).ok()?.to_le_bytes()) };
-            Some(Listener { addr, port, inode })
+            Some(Raw { addr, port, inode })
         })
         .collect()
 }
@@ -148,12 +104,12 @@ fn parse_v6(hex: &str) -> Option<IpAddr> {
 
 /// The processes holding these socket inodes, from `/proc/<pid>/fd` (the scan stops once every
 /// inode is found). Sockets of processes this user cannot see are simply absent.
-fn owners(wanted: &HashSet<u64>) -> HashMap<u64, Owner> {
+fn owners(root: &Path, wanted: &HashSet<u64>) -> HashMap<u64, Owner> {
     let mut found = HashMap::new();
     if wanted.is_empty() {
         return found;
     }
-    let Ok(procs) = std::fs::read_dir("/proc") else { return found };
+    let Ok(procs) = std::fs::read_dir(root) else { return found };
     for entry in procs.flatten() {
         let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
         let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else { continue };
@@ -192,7 +148,7 @@ mod diag {
         recv, sendto, socket_with, AddressFamily, RecvFlags, SendFlags, SocketFlags, SocketType,
     };
 
-    use super::Listener;
+    use super::Raw;
 
     const SOCK_DIAG_BY_FAMILY: u16 = 20;
     const NLM_F_REQUEST: u16 = 0x1;
@@ -230,7 +186,7 @@ mod diag {
     }
 
     /// One `struct inet_diag_msg`.
-    fn parse_msg(m: &[u8]) -> Option<Listener> {
+    fn parse_msg(m: &[u8]) -> Option<Raw> {
         let family = *m.first()?;
         let port = u16::from_be_bytes(m.get(4..6)?.try_into().ok()?);
         let addr = match family {
@@ -239,10 +195,10 @@ mod diag {
             _ => return None,
         };
         let inode = u64::from(u32_at(m, 68)?);
-        Some(Listener { addr, port, inode })
+        Some(Raw { addr, port, inode })
     }
 
-    pub(super) fn listeners() -> io::Result<Vec<Listener>> {
+    pub(super) fn listeners() -> io::Result<Vec<Raw>> {
         let fd =
             socket_with(AddressFamily::NETLINK, SocketType::DGRAM, SocketFlags::CLOEXEC, Some(netlink::SOCK_DIAG))?;
         let kernel = SocketAddrNetlink::new(0, 0);
@@ -263,7 +219,7 @@ mod diag {
                     match kind {
                         NLMSG_DONE => break 'dump,
                         NLMSG_ERROR => {
-                            let errno = u32_at(data, at + HEADER).map_or(0, |e| e.cast_signed());
+                            let errno = u32_at(data, at + HEADER).map_or(0, |e| i32::from_ne_bytes(e.to_ne_bytes()));
                             return Err(io::Error::from_raw_os_error(-errno));
                         }
                         SOCK_DIAG_BY_FAMILY => found.extend(parse_msg(&data[at + HEADER..at + len])),
@@ -286,14 +242,14 @@ mod tests {
         let v4 = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   0: 0100007F:1139 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 12345 1 0000000000000000 100 0 0 10 0\n   1: 0100007F:1139 0100007F:9C40 01 00000000:00000000 00:00000000 00000000     0        0 12346 1 0000000000000000 100 0 0 10 0\n";
         assert_eq!(
             parse_proc_net_tcp(v4, false),
-            [Listener { addr: "127.0.0.1".parse().unwrap(), port: 0x1139, inode: 12345 }]
+            [Raw { addr: "127.0.0.1".parse().unwrap(), port: 0x1139, inode: 12345 }]
         );
         let v6 = "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n   0: 00000000000000000000000001000000:115A 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 777 1 0000000000000000 100 0 0 10 0\n   1: 00000000000000000000000000000000:115B 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 778 1 0000000000000000 100 0 0 10 0\n";
         assert_eq!(
             parse_proc_net_tcp(v6, true),
             [
-                Listener { addr: "::1".parse().unwrap(), port: 0x115A, inode: 777 },
-                Listener { addr: "::".parse().unwrap(), port: 0x115B, inode: 778 },
+                Raw { addr: "::1".parse().unwrap(), port: 0x115A, inode: 777 },
+                Raw { addr: "::".parse().unwrap(), port: 0x115B, inode: 778 },
             ]
         );
     }
