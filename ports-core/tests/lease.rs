@@ -150,3 +150,65 @@ fn child_leases_four() {
     let mut line = String::new();
     std::io::stdin().read_line(&mut line).unwrap();
 }
+
+/// A listener on [::1] (or on a wildcard address of either family) holds the port for every
+/// address: the lease skips it even though 127.0.0.1 could be bound.
+#[test]
+fn a_port_held_on_another_local_address_is_skipped() {
+    for (i, addr) in ["[::1]", "[::]", "0.0.0.0"].into_iter().enumerate() {
+        let start = 26500 + 20 * u16::try_from(i).unwrap();
+        let registry = registry(start);
+        let Ok(_other) = std::net::TcpListener::bind(format!("{addr}:{}", start + 1)) else {
+            continue; // no IPv6 on this machine
+        };
+        let lease = lease_test_port_in(&registry, "test").unwrap();
+        assert_eq!(lease.local_addr().unwrap().port(), start + 2, "{addr}:{} was handed out", start + 1);
+    }
+}
+
+/// The no-argument lease uses the registry in force: a `ports.json` (found from
+/// `CARGO_MANIFEST_DIR`, as cargo sets it) that registers 4441 keeps 4441 from being handed out.
+#[test]
+fn the_no_argument_lease_uses_the_registry_in_force() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let mut registry = Registry::embedded().clone();
+    registry.services.push(ports_core::ServiceEntry::new(4441, "zero-e2e-test", "Zero E2E Test", "test"));
+    std::fs::write(dir.path().join("ports.json"), registry.to_json_pretty()).unwrap();
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_leases_from_the_registry_in_force", "--nocapture"])
+        .env("PORTS_LEASE_CHILD", "1")
+        .env("CARGO_MANIFEST_DIR", dir.path())
+        .env_remove("PORTS_REGISTRY")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    let leased: Vec<u16> = stdout.lines().filter_map(|l| l.strip_prefix("LEASED ")?.parse().ok()).collect();
+    assert!(!leased.is_empty(), "{stdout}");
+    assert!(leased.iter().all(|p| (4442..=4449).contains(p)), "4441 is registered there: {leased:?}");
+
+    // A registry in force that cannot be read is a LeaseError naming the file.
+    std::fs::write(dir.path().join("ports.json"), "{ not json").unwrap();
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_leases_from_the_registry_in_force", "--nocapture"])
+        .env("PORTS_LEASE_CHILD", "1")
+        .env("CARGO_MANIFEST_DIR", dir.path())
+        .env_remove("PORTS_REGISTRY")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("LEASE ERROR cannot lease a test port: ports.json:1:3:"), "{stdout}");
+}
+
+#[test]
+fn child_leases_from_the_registry_in_force() {
+    if std::env::var_os("PORTS_LEASE_CHILD").is_none() {
+        return;
+    }
+    match lease_test_port() {
+        Ok(lease) => println!("LEASED {}", lease.local_addr().unwrap().port()),
+        Err(LeaseError::AllTaken { .. }) => println!("ALL TAKEN"),
+        Err(error) => println!("LEASE ERROR {error}"),
+    }
+}

@@ -43,6 +43,16 @@ fn embedded_registry_matches_the_schema() {
 type Edit = Box<dyn Fn(&mut Value)>;
 
 #[test]
+fn aliases_match_the_schema() {
+    let v = validator();
+    let mut registry: Value = serde_json::from_str(ports_core::Registry::EMBEDDED_JSON).unwrap();
+    registry["services"][4]["env"] = json!(["GATEWAY_PORT", "ZERO_GATEWAY_PORT"]);
+    registry["services"][6]["config"] = json!(["workflow.webhook", "workflow"]);
+    assert!(v.is_valid(&registry), "{:?}", v.errors(&registry));
+    assert!(ports_core::Registry::parse(&registry.to_string()).is_ok());
+}
+
+#[test]
 fn schema_rejects_what_the_model_rejects() {
     let v = validator();
     let base: Value = serde_json::from_str(ports_core::Registry::EMBEDDED_JSON).unwrap();
@@ -53,6 +63,9 @@ fn schema_rejects_what_the_model_rejects() {
         ("bad id", Box::new(|r| r["services"][0]["id"] = json!("Zero_Gateway"))),
         ("bad env", Box::new(|r| r["services"][4]["env"] = json!("gateway_port"))),
         ("bad config key", Box::new(|r| r["services"][4]["config"] = json!("a..b"))),
+        ("empty env array", Box::new(|r| r["services"][4]["env"] = json!([]))),
+        ("bad env alias", Box::new(|r| r["services"][4]["env"] = json!(["GATEWAY_PORT", "zero-gateway"]))),
+        ("bad config alias", Box::new(|r| r["services"][4]["config"] = json!(["gateway", "a..b"]))),
         ("unknown field", Box::new(|r| r["services"][0]["prot"] = json!(1))),
         ("missing name", Box::new(|r| drop(r["services"][0].as_object_mut().unwrap().remove("name")))),
         ("missing block", Box::new(|r| drop(r.as_object_mut().unwrap().remove("block")))),
