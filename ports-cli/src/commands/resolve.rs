@@ -2,7 +2,6 @@
 //! current environment and config file, where each value came from, and whether two services
 //! resolve to one endpoint (exit 1).
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ports_core::{collisions, Endpoint, Resolved, Resolver, Source};
@@ -16,7 +15,7 @@ use crate::out::{self, red};
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub(crate) enum SourceJson {
     Env { var: String, value: String },
-    Config { file: PathBuf, key: String },
+    Config { file: String, key: String },
     Default,
 }
 
@@ -24,7 +23,9 @@ impl From<&Source> for SourceJson {
     fn from(source: &Source) -> Self {
         match source {
             Source::Env { var, value } => SourceJson::Env { var: var.clone(), value: value.clone() },
-            Source::Config { file, key } => SourceJson::Config { file: file.clone(), key: key.clone() },
+            Source::Config { file, key } => {
+                SourceJson::Config { file: file.to_string_lossy().into_owned(), key: key.clone() }
+            }
             Source::Default => SourceJson::Default,
         }
     }
@@ -32,7 +33,8 @@ impl From<&Source> for SourceJson {
 
 #[derive(Serialize)]
 struct ResolveJson {
-    config: Option<PathBuf>,
+    /// The config file read (lossy for a path that is not UTF-8: JSON strings are).
+    config: Option<String>,
     services: Vec<ServiceJson>,
     collisions: Vec<CollisionJson>,
 }
@@ -117,7 +119,8 @@ pub(crate) fn resolve(located: &Located, id: Option<&str>, json_out: bool) -> Re
                 message: message.clone(),
             })
             .collect();
-        out::print_json(&ResolveJson { config: resolver.config_path(), services, collisions })?;
+        let config = resolver.config_path().map(|p| p.to_string_lossy().into_owned());
+        out::print_json(&ResolveJson { config, services, collisions })?;
     } else {
         let rows: Vec<Vec<String>> = shown
             .iter()

@@ -484,22 +484,20 @@ fn classify(
             };
             finding(Kind::Mismatch, owner.or(Some(named)), format!("{what}; {owned}"), None)
         }
-        (Some(owner), Some(Name { text, service: None, .. })) => {
-            let variable = match &owner.env {
-                Some(env) => format!("whose variable is `{env}`"),
-                None => "which has no env var".to_owned(),
-            };
+        // A `SOMETHING_PORT` that is not the owner's variable, when the owner has one.
+        (Some(owner), Some(Name { text, service: None, .. })) if owner.env.is_some() => {
+            let env = owner.env.as_deref().unwrap_or_default();
             finding(
                 Kind::Mismatch,
                 Some(owner),
                 format!(
-                    "`{text}` is set to {port}, but port {port} belongs to `{}` ({}), {variable}",
+                    "`{text}` is set to {port}, but port {port} belongs to `{}` ({}), whose variable is `{env}`",
                     owner.id, owner.name
                 ),
                 None,
             )
         }
-        (Some(owner), None) => finding(
+        (Some(owner), _) => finding(
             Kind::HardCoded,
             Some(owner),
             format!("port {port} of `{}` is hard-coded", owner.id),

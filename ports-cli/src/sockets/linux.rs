@@ -47,6 +47,7 @@ pub(super) fn listening() -> Result<Table, String> {
     }
     match (read_any, first_error) {
         (true, None) => Ok(with_owners(found, &root, "/proc/net/tcp")),
+        (_, Some(error)) if force_proc => Err(error),
         (_, Some(error)) => Err(format!("netlink sock_diag unavailable, and {error}")),
         (false, None) => Err(format!("no socket table under {}", root.display())),
     }
