@@ -11,6 +11,7 @@
 mod cli;
 mod commands;
 mod context;
+mod doctable;
 mod failure;
 mod fsx;
 mod out;

@@ -11,7 +11,7 @@ use syn::{braced, Attribute, Generics, Ident, LitStr, Token, Type, Visibility};
 
 use crate::ctxt::Ctxt;
 use crate::registry::{self, Failure, Loaded};
-use crate::service::{registry_expr, track_env};
+use crate::service::{registry_expr, track};
 
 struct Input {
     krate: Option<syn::Path>,
@@ -193,7 +193,7 @@ fn expand_input(input: &Input) -> TokenStream {
     });
     let count = fields.len();
     let errors = cx.check().map(|e| e.to_compile_error());
-    let track = track_env();
+    let track = loaded.map(track);
     let doc_resolve = format!("Resolves every field of `{name}` under the real environment (env vars, then `CODECODER_CONFIG` or `~/.codecoder/config.json`, then the registry), reading the config file once.\n\n# Errors\n\nA bad override, a malformed config file, or two fields on one endpoint.");
     let doc_with = "Resolves every field under a resolver built in code.\n\n# Errors\n\nAs `resolve`.";
     quote! {

@@ -125,17 +125,30 @@ pub(crate) fn registry_expr(krate: &TokenStream, loaded: &Loaded) -> TokenStream
     }
 }
 
-/// `const _` that makes cargo re-check the crate when `PORTS_REGISTRY` changes. Emitted by the
-/// first macro call of each compiler process only: one `option_env!` puts the variable in the
-/// crate's dep-info, and a copy per service would cost compile time for nothing.
-pub(crate) fn track_env() -> TokenStream {
-    static EMITTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-    if EMITTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
-        return TokenStream::new();
+/// `const _` items that make cargo re-check the crate when `PORTS_REGISTRY` or the registry file
+/// changes. Emitted once per compiler process (once per file): one `option_env!` puts the
+/// variable in the crate's dep-info, one `include_bytes!` the file; a copy per service would
+/// cost compile time for nothing.
+pub(crate) fn track(loaded: &Loaded) -> TokenStream {
+    static TRACKED: std::sync::Mutex<Vec<Option<std::path::PathBuf>>> = std::sync::Mutex::new(Vec::new());
+    let mut tracked = TRACKED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut out = TokenStream::new();
+    if tracked.is_empty() {
+        tracked.push(None);
+        out.extend(quote! {
+            const _: ::core::option::Option<&str> = ::core::option_env!("PORTS_REGISTRY");
+        });
     }
-    quote! {
-        const _: ::core::option::Option<&str> = ::core::option_env!("PORTS_REGISTRY");
+    if let Some(file) = &loaded.file {
+        if !tracked.iter().any(|t| t.as_ref() == Some(file)) {
+            tracked.push(Some(file.clone()));
+            let file = file.to_string_lossy();
+            out.extend(quote! {
+                const _: &[u8] = ::core::include_bytes!(#file);
+            });
+        }
     }
+    out
 }
 
 fn impl_service(input: &DeriveInput, krate: &TokenStream, entry: &ServiceEntry, loaded: &Loaded) -> TokenStream {
@@ -163,7 +176,7 @@ fn impl_service(input: &DeriveInput, krate: &TokenStream, entry: &ServiceEntry, 
             }
         }
     });
-    let track = track_env();
+    let track = track(loaded);
     quote! {
         #[automatically_derived]
         impl #impl_generics #krate::Service for #ident #ty_generics #where_clause {
