@@ -234,7 +234,9 @@ fn fifos_and_devices_as_inputs_fail_fast() {
     let fifo = dir.path().join("fifo.json");
     assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
     let fifo = fifo.to_str().unwrap();
-    let cases: Vec<(Vec<&str>, Option<(&str, &str)>, &str)> = vec![
+    // (arguments, an env var to set, what the error must say)
+    type Case<'a> = (Vec<&'a str>, Option<(&'a str, &'a str)>, &'a str);
+    let cases: Vec<Case<'_>> = vec![
         (vec!["--registry", fifo, "list"], None, "it is a FIFO, not a regular file"),
         (vec!["list"], Some(("PORTS_REGISTRY", fifo)), "it is a FIFO, not a regular file"),
         (vec!["--registry", "/dev/zero", "check"], None, "it is a device, not a regular file"),

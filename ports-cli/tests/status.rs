@@ -35,10 +35,12 @@ fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
 }
 
+#[cfg(target_os = "linux")]
 fn port(v: &Value, p: u16) -> &Value {
     v["ports"].as_array().unwrap().iter().find(|e| e["port"] == p).unwrap()
 }
 
+#[cfg(target_os = "linux")]
 /// A fake `/proc`: `net/tcp` with LISTEN sockets (port, inode), `net/tcp6` empty, and a process
 /// 4242 (`redis-server`) holding the first socket.
 fn fake_proc(dir: &Path, listeners: &[(u16, u64)]) -> std::path::PathBuf {
@@ -57,7 +59,6 @@ fn fake_proc(dir: &Path, listeners: &[(u16, u64)]) -> std::path::PathBuf {
         let pid = root.join("4242");
         std::fs::create_dir_all(pid.join("fd")).unwrap();
         std::fs::write(pid.join("comm"), "redis-server\n").unwrap();
-        #[cfg(unix)]
         std::os::unix::fs::symlink(format!("socket:[{inode}]"), pid.join("fd/7")).unwrap();
     }
     root

@@ -40,4 +40,3 @@ pub(crate) fn doc(located: &Located, check: Option<&Path>) -> Result<ExitCode, F
     out::print(text)?;
     Ok(ExitCode::from(1))
 }
-
