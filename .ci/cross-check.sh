@@ -23,4 +23,4 @@ export CARGO_TARGET_DIR="${CROSS_TARGET_DIR:-$PWD/target/cross}"
 rustc -V; cargo -V
 cargo clippy -Zbuild-std=std,panic_abort \
     --target x86_64-apple-darwin --target aarch64-apple-darwin --target x86_64-pc-windows-msvc \
-    --workspace --all-targets --locked -- -D warnings
+    --workspace --all-targets --locked --keep-going -- -D warnings

@@ -1,6 +1,7 @@
 //! Hostile inputs (issue 12): files that are not regular files, huge files, BOMs, bytes that
 //! are not UTF-8, control characters, registries of every port. Never a hang, never a panic.
 
+#[cfg(unix)]
 use std::time::{Duration, Instant};
 
 use ports_core::{Problem, Registry, RegistryError, Resolver};
@@ -10,6 +11,7 @@ fn tempdir() -> tempfile::TempDir {
 }
 
 /// Runs `f` on a thread and fails the test if it does not return within 10 s (a hang).
+#[cfg(unix)]
 fn within_10s<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
