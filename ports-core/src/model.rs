@@ -5,6 +5,9 @@ use std::sync::OnceLock;
 
 use serde_core::Serialize;
 
+/// The host a service binds when the config file names none.
+pub const DEFAULT_HOST: &str = "127.0.0.1";
+
 /// A port registry: a block of ports, split into groups, and the services that own ports in it.
 ///
 /// Load one with [`Registry::parse`] or [`Registry::load`] (both validate it), or take the

@@ -12,8 +12,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use crate::file::{self, ReadError, CONFIG_LIMIT};
-use crate::model::{Registry, ServiceEntry};
-use crate::service::{Service, DEFAULT_HOST};
+use crate::model::{Registry, ServiceEntry, DEFAULT_HOST};
 use crate::validate::port_from;
 
 /// The env var naming the config file.
@@ -166,27 +165,15 @@ impl ToSocketAddrs for Endpoint {
 
 /// What the resolver needs to know of a service: its registry entry, borrowed.
 #[derive(Debug, Clone)]
-struct Target<'a> {
-    id: &'a str,
-    port: u16,
+pub(crate) struct Target<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) port: u16,
     /// Env vars, the canonical one first.
-    env: Vec<&'a str>,
+    pub(crate) env: Vec<&'a str>,
     /// Config keys, the canonical one first.
-    config: Vec<&'a str>,
+    pub(crate) config: Vec<&'a str>,
     /// Host when the config file names none.
-    host: &'a str,
-}
-
-impl Target<'static> {
-    fn of<S: Service + ?Sized>() -> Self {
-        Target {
-            id: S::ID,
-            port: S::PORT,
-            env: S::ENV.into_iter().chain(S::ENV_ALIASES.iter().copied()).collect(),
-            config: S::CONFIG.into_iter().chain(S::CONFIG_ALIASES.iter().copied()).collect(),
-            host: S::HOST,
-        }
-    }
+    pub(crate) host: &'a str,
 }
 
 impl<'a> From<&'a ServiceEntry> for Target<'a> {
@@ -553,17 +540,6 @@ impl Resolver {
         }
     }
 
-    /// Resolves a [`Service`] type, checking overrides against the registry it was checked
-    /// against.
-    ///
-    /// # Errors
-    ///
-    /// See [`ResolveError`].
-    pub fn resolve<S: Service + ?Sized>(&self) -> Result<Endpoint, ResolveError> {
-        let registry = S::registry();
-        self.resolve_target(&Target::of::<S>(), &|port| registry.service_at(port)).map(|(endpoint, _)| endpoint)
-    }
-
     /// Resolves the registry entry with this id.
     ///
     /// # Errors
@@ -600,7 +576,7 @@ impl Resolver {
     }
 
     /// The common path of every `resolve`.
-    fn resolve_target<'r>(
+    pub(crate) fn resolve_target<'r>(
         &self,
         target: &Target<'_>,
         owner_at: &dyn Fn(u16) -> Option<&'r ServiceEntry>,

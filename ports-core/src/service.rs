@@ -1,10 +1,34 @@
 //! The `Service` trait: a Rust type that owns a registered port.
 
 use crate::model::Registry;
-use crate::resolve::{Endpoint, ResolveError, Resolver};
+pub use crate::model::DEFAULT_HOST;
+use crate::resolve::{Endpoint, ResolveError, Resolver, Target};
 
-/// The host a service binds when the config file names none.
-pub const DEFAULT_HOST: &str = "127.0.0.1";
+impl Target<'static> {
+    /// What the resolver needs of a [`Service`] type: its consts.
+    fn of<S: Service + ?Sized>() -> Self {
+        Target {
+            id: S::ID,
+            port: S::PORT,
+            env: S::ENV.into_iter().chain(S::ENV_ALIASES.iter().copied()).collect(),
+            config: S::CONFIG.into_iter().chain(S::CONFIG_ALIASES.iter().copied()).collect(),
+            host: S::HOST,
+        }
+    }
+}
+
+impl Resolver {
+    /// Resolves a [`Service`] type, checking overrides against the registry it was checked
+    /// against.
+    ///
+    /// # Errors
+    ///
+    /// See [`ResolveError`].
+    pub fn resolve<S: Service + ?Sized>(&self) -> Result<Endpoint, ResolveError> {
+        let registry = S::registry();
+        self.resolve_target(&Target::of::<S>(), &|port| registry.service_at(port)).map(|(endpoint, _)| endpoint)
+    }
+}
 
 /// A service that owns a port of the registry.
 ///
@@ -32,6 +56,11 @@ pub const DEFAULT_HOST: &str = "127.0.0.1";
 /// assert_eq!(endpoint.source.to_string(), "GATEWAY_PORT=5410 (env)");
 /// # Ok::<(), ports_core::ResolveError>(())
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a registered service",
+    label = "not a `#[service]` type",
+    note = "a service type carries `#[service(port = N, group = \"G\")]`; in `ports!`, a service without a Rust type is written as its registry id in quotes (`api: \"codecoder-api\"`)"
+)]
 pub trait Service {
     /// The registry id (`"zero-gateway"`).
     const ID: &'static str;

@@ -153,6 +153,11 @@ fn expand_input(input: &Input) -> TokenStream {
         }
         Err(Failure::Reported) => None,
     };
+    if input.krate.is_none() {
+        if let Some(message) = registry::missing_ports_core() {
+            cx.error_at(Span::call_site(), message);
+        }
+    }
     let known = loaded.map(|loaded| check_ids(input, loaded, &mut cx)).unwrap_or_default();
     let checks = const_checks(input, &krate, &known);
     let Input { attrs, vis, name, fields, .. } = input;

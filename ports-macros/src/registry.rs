@@ -97,3 +97,23 @@ fn load(path: &Path, shown: &str, discovery: &Discovery) -> Result<&'static Load
         label: discovery.to_string(),
     })))
 }
+
+/// When the crate being compiled does not list `ports-core` in its Cargo.toml, the message that
+/// says so (the generated code names `::ports_core`, so E0433 "failed to resolve" would be the
+/// only clue). Reported once per compiler process; `None` when the dependency is there, or when
+/// the manifest cannot be read (no guess is made then).
+pub(crate) fn missing_ports_core() -> Option<String> {
+    static REPORTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let dir = std::env::var_os("CARGO_MANIFEST_DIR")?;
+    let manifest = Path::new(&dir).join("Cargo.toml");
+    let text = ports_core::read_text(&manifest, 1 << 20).ok()?;
+    if text.contains("ports-core") || text.contains("ports_core") {
+        return None;
+    }
+    if REPORTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return None;
+    }
+    Some(
+        "this crate does not depend on ports-core, which the generated code names as `::ports_core`: add `ports-core` to its [dependencies], or, where a crate re-exports it, say where: #[service(crate = \"that_crate::ports_core\", ...)] / ports! { crate = that_crate::ports_core; ... }".to_owned(),
+    )
+}

@@ -35,6 +35,11 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         // the file is enough.
         Err(Failure::Reported) => return fallback(item, Some(&input), &args, cx),
     };
+    if args.krate.is_none() {
+        if let Some(message) = registry::missing_ports_core() {
+            cx.error_at(Span::call_site(), message);
+        }
+    }
     match check(&args, &input, loaded, &mut cx) {
         Some(entry) if cx.is_empty() => {
             let service = impl_service(&input, &krate(&args), entry, loaded);

@@ -70,3 +70,34 @@ fn editing_the_registry_or_ports_registry_rechecks_the_crate() {
     let (ok, _) = cargo_check(dir, None);
     assert!(!ok, "unsetting PORTS_REGISTRY did not re-check the crate");
 }
+
+/// A crate that depends on ports-macros but not on ports-core: besides rustc's E0433 on
+/// `::ports_core`, one error says what is missing and how to point at a re-export.
+#[test]
+fn a_crate_without_ports_core_is_told_what_to_add() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let ws = workspace();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"no-core\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nports-macros = {{ path = {:?} }}\n\n[workspace]\n",
+            ws.join("ports-macros")
+        ),
+    )
+    .unwrap();
+    std::fs::copy(ws.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    std::fs::create_dir(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("src/main.rs"),
+        "#[ports_macros::service(port = 4410, group = \"rust\")]\nstruct ZeroGateway;\n\nfn main() {}\n",
+    )
+    .unwrap();
+    let (ok, stderr) = cargo_check(dir, None);
+    assert!(!ok);
+    assert!(
+        stderr.contains("this crate does not depend on ports-core, which the generated code names as `::ports_core`"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("does not depend on ports-core").count(), 1, "{stderr}");
+}
