@@ -106,30 +106,9 @@ pub(crate) fn check_writable(real: &Path, label: &str) -> Result<(), Failure> {
     match std::fs::symlink_metadata(real) {
         Ok(meta) if !meta.is_file() => Err(Failure::usage(format!(
             "{label} is not a regular file ({}); not writing over it",
-            describe(meta.file_type())
+            ports_core::file_kind(meta.file_type())
         ))),
         _ => Ok(()),
-    }
-}
-
-fn describe(file_type: std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if file_type.is_fifo() {
-            return "a FIFO";
-        }
-        if file_type.is_char_device() || file_type.is_block_device() {
-            return "a device";
-        }
-        if file_type.is_socket() {
-            return "a socket";
-        }
-    }
-    if file_type.is_dir() {
-        "a directory"
-    } else {
-        "not a regular file"
     }
 }
 

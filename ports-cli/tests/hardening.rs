@@ -7,31 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn cmd(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ports"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("PORTS_REGISTRY")
-        .env_remove("CODECODER_CONFIG")
-        .env_remove("PORTS_LOCK_TIMEOUT")
-        .env("HOME", dir)
-        .env("NO_COLOR", "1");
-    cmd
-}
+mod support;
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    cmd(dir, args).output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    dir
-}
+use support::{cmd, project, run, text};
 
 fn init(dir: &Path) -> PathBuf {
     assert!(run(dir, &["init"]).status.success());

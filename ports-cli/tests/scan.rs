@@ -7,18 +7,12 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn ports(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ports"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("PORTS_REGISTRY")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+mod support;
+
+use support::{run as ports, text};
 
 fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    text(&o.stdout)
 }
 
 fn write(root: &Path, path: &str, text: &[u8]) {

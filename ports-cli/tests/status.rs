@@ -3,37 +3,13 @@
 //! through `PORTS_STATUS_PROCFS=<dir>` (the `/proc` root the Linux fallback reads).
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
-fn ports(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ports"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("PORTS_REGISTRY")
-        .env_remove("CODECODER_CONFIG")
-        .env_remove("GATEWAY_PORT")
-        .env_remove("CHANNELS_PORT")
-        .env_remove("WORKFLOW_PORT")
-        .env_remove("PORTS_STATUS_PROCFS")
-        .env("HOME", dir)
-        .env("NO_COLOR", "1");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
+mod support;
 
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    dir
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
-}
+use support::{json, project, run_with as ports};
 
 #[cfg(target_os = "linux")]
 fn port(v: &Value, p: u16) -> &Value {

@@ -73,8 +73,16 @@ impl From<io::Error> for ReadError {
     }
 }
 
-/// What a non-regular file is, for messages.
-pub(crate) fn describe(file_type: std::fs::FileType) -> &'static str {
+/// What a file that is not a regular file is, for messages: `"a FIFO"`, `"a device"`,
+/// `"a socket"`, `"a directory"`, else `"not a regular file"`.
+///
+/// ```
+/// let meta = std::fs::metadata(std::env::temp_dir())?;
+/// assert_eq!(ports_core::file_kind(meta.file_type()), "a directory");
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[must_use]
+pub fn file_kind(file_type: std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -134,12 +142,12 @@ const O_NONBLOCK: i32 = 0;
 pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let meta = std::fs::metadata(path)?;
     if !meta.is_file() {
-        return Err(ReadError::NotAFile { kind: describe(meta.file_type()) });
+        return Err(ReadError::NotAFile { kind: file_kind(meta.file_type()) });
     }
     let file = open_nonblocking(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
-        return Err(ReadError::NotAFile { kind: describe(meta.file_type()) });
+        return Err(ReadError::NotAFile { kind: file_kind(meta.file_type()) });
     }
     if meta.len() > limit {
         return Err(ReadError::TooLarge { limit });

@@ -175,13 +175,7 @@ fn the_no_argument_lease_uses_the_registry_in_force() {
     let mut registry = Registry::embedded().clone();
     registry.services.push(ports_core::ServiceEntry::new(4441, "zero-e2e-test", "Zero E2E Test", "test"));
     std::fs::write(dir.path().join("ports.json"), registry.to_json_pretty()).unwrap();
-    let output = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_leases_from_the_registry_in_force", "--nocapture"])
-        .env("PORTS_LEASE_CHILD", "1")
-        .env("CARGO_MANIFEST_DIR", dir.path())
-        .env_remove("PORTS_REGISTRY")
-        .output()
-        .unwrap();
+    let output = lease_in_child(dir.path());
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
     let leased: Vec<u16> = stdout.lines().filter_map(|l| l.strip_prefix("LEASED ")?.parse().ok()).collect();
@@ -190,15 +184,20 @@ fn the_no_argument_lease_uses_the_registry_in_force() {
 
     // A registry in force that cannot be read is a LeaseError naming the file.
     std::fs::write(dir.path().join("ports.json"), "{ not json").unwrap();
-    let output = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_leases_from_the_registry_in_force", "--nocapture"])
-        .env("PORTS_LEASE_CHILD", "1")
-        .env("CARGO_MANIFEST_DIR", dir.path())
-        .env_remove("PORTS_REGISTRY")
-        .output()
-        .unwrap();
+    let output = lease_in_child(dir.path());
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("LEASE ERROR cannot lease a test port: ports.json:1:3:"), "{stdout}");
+}
+
+/// This test binary, run as a child with `CARGO_MANIFEST_DIR` at `dir`, leasing once.
+fn lease_in_child(dir: &std::path::Path) -> std::process::Output {
+    Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_leases_from_the_registry_in_force", "--nocapture"])
+        .env("PORTS_LEASE_CHILD", "1")
+        .env("CARGO_MANIFEST_DIR", dir)
+        .env_remove("PORTS_REGISTRY")
+        .output()
+        .unwrap()
 }
 
 #[test]

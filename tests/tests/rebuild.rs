@@ -21,6 +21,25 @@ fn cargo_check(dir: &Path, registry_env: Option<&str>) -> (bool, String) {
     (out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
+/// A scratch crate in `dir`: its own workspace, the repository's Cargo.lock, these
+/// dependencies (names of this workspace's crates, by path) and this `main.rs`.
+fn scratch(dir: &Path, dependencies: &[&str], main: &str) {
+    let ws = workspace();
+    let deps: Vec<String> =
+        dependencies.iter().map(|name| format!("{name} = {{ path = {:?} }}", ws.join(name))).collect();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"scratch\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\n{}\n\n[workspace]\n",
+            deps.join("\n")
+        ),
+    )
+    .unwrap();
+    std::fs::copy(ws.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(dir.join("src/main.rs"), main).unwrap();
+}
+
 fn registry(port: u16) -> String {
     format!(
         r#"{{ "name": "scratch", "block": {{ "start": 7000, "end": 7009 }},
@@ -33,23 +52,11 @@ fn registry(port: u16) -> String {
 fn editing_the_registry_or_ports_registry_rechecks_the_crate() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let ws = workspace();
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"scratch\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nports-core = {{ path = {:?} }}\nports-macros = {{ path = {:?} }}\n\n[workspace]\n",
-            ws.join("ports-core"),
-            ws.join("ports-macros")
-        ),
-    )
-    .unwrap();
-    std::fs::copy(ws.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    std::fs::create_dir(dir.join("src")).unwrap();
-    std::fs::write(
-        dir.join("src/main.rs"),
+    scratch(
+        dir,
+        &["ports-core", "ports-macros"],
         "#[ports_macros::service(port = 7000, group = \"web\")]\nstruct Shop;\n\nfn main() {}\n",
-    )
-    .unwrap();
+    );
     std::fs::write(dir.join("ports.json"), registry(7000)).unwrap();
 
     let (ok, stderr) = cargo_check(dir, None);
@@ -77,22 +84,11 @@ fn editing_the_registry_or_ports_registry_rechecks_the_crate() {
 fn a_crate_without_ports_core_is_told_what_to_add() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let ws = workspace();
-    std::fs::write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"no-core\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nports-macros = {{ path = {:?} }}\n\n[workspace]\n",
-            ws.join("ports-macros")
-        ),
-    )
-    .unwrap();
-    std::fs::copy(ws.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    std::fs::create_dir(dir.join("src")).unwrap();
-    std::fs::write(
-        dir.join("src/main.rs"),
+    scratch(
+        dir,
+        &["ports-macros"],
         "#[ports_macros::service(port = 4410, group = \"rust\")]\nstruct ZeroGateway;\n\nfn main() {}\n",
-    )
-    .unwrap();
+    );
     let (ok, stderr) = cargo_check(dir, None);
     assert!(!ok);
     assert!(
