@@ -226,3 +226,17 @@ fn add_takes_repeated_env_and_config_as_aliases() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("duplicate env var `GATEWAY_PORT`"));
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn status_reports_two_services_moved_onto_one_endpoint() {
+    let dir = project();
+    let root = fake_proc(dir.path(), &[]);
+    let env = [("PORTS_STATUS_PROCFS", root.to_str().unwrap()), ("GATEWAY_PORT", "5000"), ("CHANNELS_PORT", "5000")];
+    let o = ports(dir.path(), &["status"], &env);
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("collision: `zero-gateway` and `zero-channels` both resolve to port 5000"), "{text}");
+    let v = json(&ports(dir.path(), &["status", "--json"], &env));
+    assert_eq!(v["collisions"].as_array().unwrap().len(), 1);
+}

@@ -23,6 +23,8 @@ struct StatusJson {
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
     unregistered: usize,
+    /// Pairs of services whose effective endpoints collide.
+    collisions: Vec<String>,
     ports: Vec<PortJson>,
 }
 
@@ -84,7 +86,11 @@ pub(crate) fn status(located: &Located, json_out: bool) -> Result<ExitCode, Fail
     let mut moved_to: HashMap<u16, MovedJson> = HashMap::new();
     let mut moved_from: HashMap<u16, (u16, String)> = HashMap::new();
     let mut notes = Vec::new();
-    for resolved in Resolver::from_env().resolve_all(&registry) {
+    let all = Resolver::from_env().resolve_all(&registry);
+    // Two services that resolve to one endpoint: the one collision rule, as `ports resolve`.
+    let collisions: Vec<String> =
+        crate::commands::resolve::collision_messages(&all).into_iter().map(|(_, _, _, message)| message).collect();
+    for resolved in all {
         match resolved.result {
             Ok(endpoint) if endpoint.port != resolved.service.port => {
                 let by = moved_by(&endpoint.source);
@@ -170,7 +176,7 @@ pub(crate) fn status(located: &Located, json_out: bool) -> Result<ExitCode, Fail
             }),
         });
     }
-    let code = match (&error, flagged) {
+    let code = match (&error, flagged + collisions.len()) {
         (Some(_), _) => ExitCode::from(2),
         (None, 0) => ExitCode::SUCCESS,
         (None, _) => ExitCode::from(1),
@@ -182,6 +188,7 @@ pub(crate) fn status(located: &Located, json_out: bool) -> Result<ExitCode, Fail
             source,
             error,
             unregistered: flagged,
+            collisions,
             ports: items,
         })?;
         return Ok(code);
@@ -198,6 +205,9 @@ pub(crate) fn status(located: &Located, json_out: bool) -> Result<ExitCode, Fail
             "{listening} listening in {start}-{end}, {flagged} on unregistered ports (socket table: {backend})\n"
         )),
         (None, None) => {}
+    }
+    for collision in &collisions {
+        text.push_str(&format!("{} {}\n", red("collision:"), ports_core::escape_control(collision)));
     }
     for note in notes {
         text.push_str(&format!("note: {}\n", ports_core::escape_control(&note)));
