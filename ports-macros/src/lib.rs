@@ -9,7 +9,6 @@
 //! else the standard embedded in `ports-core`.
 #![forbid(unsafe_code)]
 
-mod attr;
 mod ctxt;
 mod ports;
 mod registry;

@@ -1,8 +1,9 @@
-//! The arguments of `#[service(...)]`: one table of accepted keys drives parsing, the
+//! Parsing the arguments of `#[service(...)]`: one table of accepted keys drives parsing, the
 //! repeated/missing checks and the text that lists what is accepted.
 
 use ports_core::port_from;
 use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::quote;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Ident, LitInt, LitStr, Token};
@@ -148,5 +149,13 @@ fn read_crate(value: TokenStream, args: &mut Args, cx: &mut Ctxt) {
             Ok(path) => args.krate = Some(path),
             Err(_) => cx.error_spanned(&lit, "`crate` must be a path, e.g. crate = \"::ports_core\""),
         }
+    }
+}
+
+/// Where the generated code finds ports-core: `crate = "..."`, else `::ports_core`.
+pub(crate) fn krate(args: &Args) -> TokenStream {
+    match &args.krate {
+        Some(path) => quote!(#path),
+        None => quote!(::ports_core),
     }
 }

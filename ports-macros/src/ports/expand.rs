@@ -1,145 +1,18 @@
-//! `ports! { [crate = path;] #[attrs] vis struct Name { field: Type | "registry-id", ... } }`:
-//! parse → check the registry ids here, every pair that involves a type by const evaluation →
-//! expand.
+//! The code `ports!` emits: the struct, `resolve`/`resolve_with`, and the const checks.
 
 use std::collections::HashMap;
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned, ToTokens};
-use syn::parse::{Parse, ParseStream};
-use syn::{braced, Attribute, Generics, Ident, LitStr, Token, Type, Visibility};
+use quote::{format_ident, quote, quote_spanned};
+use syn::{Ident, Type, Visibility};
 
+use super::check::check_ids;
+use super::parse::{Field, Input, Kind};
 use crate::ctxt::Ctxt;
-use crate::registry::{self, Failure, Loaded};
+use crate::registry::{self, Failure};
 use crate::service::{registry_expr, track};
 
-struct Input {
-    krate: Option<syn::Path>,
-    attrs: Vec<Attribute>,
-    vis: Visibility,
-    name: Ident,
-    fields: Vec<Field>,
-}
-
-struct Field {
-    attrs: Vec<Attribute>,
-    vis: Visibility,
-    name: Ident,
-    kind: Kind,
-}
-
-enum Kind {
-    /// A `#[service]` type.
-    Type(Box<Type>),
-    /// A registry id with no Rust type.
-    Id(LitStr),
-}
-
-const SHAPE: &str = "ports! expects `struct Name { field: ServiceType, field: \"registry-id\", ... }`";
-
-impl Parse for Input {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
-        let krate = if input.peek(Token![crate]) && input.peek2(Token![=]) {
-            input.parse::<Token![crate]>()?;
-            input.parse::<Token![=]>()?;
-            let path = input.parse()?;
-            input.parse::<Token![;]>()?;
-            Some(path)
-        } else {
-            None
-        };
-        let attrs = input.call(Attribute::parse_outer)?;
-        let vis = input.parse()?;
-        if !input.peek(Token![struct]) {
-            return Err(input.error(SHAPE));
-        }
-        input.parse::<Token![struct]>()?;
-        let name: Ident = input.parse()?;
-        let mut generics: Generics = input.parse()?;
-        if input.peek(Token![where]) {
-            generics.where_clause = Some(input.parse()?);
-        }
-        if !generics.params.is_empty() || generics.where_clause.is_some() {
-            return Err(syn::Error::new_spanned(
-                generics.to_token_stream(),
-                format!("a ports! struct cannot be generic: every field of `{name}` is a `ports_core::Endpoint`; remove the parameters"),
-            ));
-        }
-        if !input.peek(syn::token::Brace) {
-            return Err(input.error(SHAPE));
-        }
-        let body;
-        braced!(body in input);
-        let mut fields = Vec::new();
-        while !body.is_empty() {
-            let field: Field = body.parse()?;
-            if !body.is_empty() {
-                if !body.peek(Token![,]) {
-                    return Err(body
-                        .error(format!("expected `,` after field `{}`: fields are separated by commas", field.name)));
-                }
-                body.parse::<Token![,]>()?;
-            }
-            fields.push(field);
-        }
-        if !input.is_empty() {
-            return Err(input.error("ports! declares one struct; unexpected tokens after it"));
-        }
-        Ok(Input { krate, attrs, vis, name, fields })
-    }
-}
-
-impl Parse for Field {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
-        let attrs = input.call(Attribute::parse_outer)?;
-        let vis = input.parse()?;
-        let name = input.call(syn::ext::IdentExt::parse_any)?;
-        input.parse::<Token![:]>()?;
-        let kind = if input.peek(LitStr) {
-            let lit: LitStr = input.parse()?;
-            if !lit.suffix().is_empty() {
-                return Err(syn::Error::new_spanned(
-                    &lit,
-                    format!("unexpected suffix `{}` on a registry id", lit.suffix()),
-                ));
-            }
-            Kind::Id(lit)
-        } else {
-            Kind::Type(input.parse()?)
-        };
-        Ok(Field { attrs, vis, name, kind })
-    }
-}
-
-impl Field {
-    /// The field's type or registry id as the user wrote it, for messages.
-    fn describe(&self) -> String {
-        match &self.kind {
-            Kind::Type(ty) => quote!(#ty)
-                .to_string()
-                .replace(" :: ", "::")
-                .replace(":: ", "::")
-                .replace(" < ", "<")
-                .replace(" >", ">")
-                .replace(" ,", ","),
-            Kind::Id(lit) => format!("{:?}", lit.value()),
-        }
-    }
-
-    /// The field's `#[cfg(...)]` attributes, to repeat on every statement about it.
-    fn cfgs(&self) -> Vec<&Attribute> {
-        self.attrs.iter().filter(|a| a.path().is_ident("cfg")).collect()
-    }
-}
-
-pub(crate) fn expand(tokens: TokenStream) -> TokenStream {
-    match syn::parse2::<Input>(tokens) {
-        Ok(input) => expand_input(&input),
-        Err(error) => error.to_compile_error(),
-    }
-}
-
-fn expand_input(input: &Input) -> TokenStream {
+pub(super) fn expand(input: &Input) -> TokenStream {
     let mut cx = Ctxt::default();
     let krate = match &input.krate {
         Some(path) => quote!(#path),
@@ -230,39 +103,6 @@ fn expand_input(input: &Input) -> TokenStream {
 
 fn ty_span(ty: &Type) -> Span {
     syn::spanned::Spanned::span(ty)
-}
-
-/// Registry ids are checked here: an unknown id (with the closest), and two id fields that are
-/// the same service or share a port. Returns the (id, port) of each known id field, by index.
-fn check_ids(input: &Input, loaded: &Loaded, cx: &mut Ctxt) -> HashMap<usize, (String, u16)> {
-    let mut known = HashMap::new();
-    let mut by_id: HashMap<String, &Field> = HashMap::new();
-    let mut by_port: HashMap<u16, &Field> = HashMap::new();
-    for (i, field) in input.fields.iter().enumerate() {
-        let Kind::Id(lit) = &field.kind else { continue };
-        let id = lit.value();
-        let entry = match loaded.registry.require_service(&id) {
-            Ok(entry) => entry,
-            Err(unknown) => {
-                let text = unknown.to_string().replacen("the registry", &loaded.label, 1);
-                cx.error_spanned(lit, text);
-                continue;
-            }
-        };
-        if let Some(first) = by_id.get(&id) {
-            cx.error_spanned(
-                lit,
-                format!("fields `{}` and `{}` are the same service `{id}`; keep one of them", first.name, field.name),
-            );
-        } else if let Some(first) = by_port.get(&entry.port) {
-            cx.error_spanned(lit, format!("fields `{}` and `{}` both use port {}", first.name, field.name, entry.port));
-        } else {
-            by_id.insert(id.clone(), field);
-            by_port.insert(entry.port, field);
-        }
-        known.insert(i, (id, entry.port));
-    }
-    known
 }
 
 /// The compile-time checks of every pair that involves a type, evaluated by the compiler (a
