@@ -163,3 +163,22 @@ impl Message {
         }
     }
 }
+
+/// Every const of a `#[service]` impl in one item.
+#[derive(Clone, Copy)]
+pub struct Info {
+    /// `Service::ID`.
+    pub id: &'static str,
+    /// `Service::NAME`.
+    pub name: &'static str,
+    /// `Service::PORT`.
+    pub port: u16,
+    /// `Service::GROUP`.
+    pub group: &'static str,
+    /// `Service::ENV`.
+    pub env: Option<&'static str>,
+    /// `Service::CONFIG`.
+    pub config: Option<&'static str>,
+    /// The registry file the type was checked against, when not the embedded one.
+    pub source: Option<&'static [u8]>,
+}

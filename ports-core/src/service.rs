@@ -36,6 +36,11 @@ impl Resolver {
 /// claim against the registry at compile time. The consts are the registry's entry; the
 /// methods find the effective endpoint: env var > config file > registry default.
 ///
+/// A hand-written impl (a service checked by hand, a test double) sets `ID`, `NAME`, `PORT`,
+/// `GROUP`, `ENV` and `CONFIG`, as below; their defaults read the one item that `#[service]`
+/// writes instead (a hidden `__INFO`), so an impl that sets neither fails to compile where a
+/// const is used ("cycle detected").
+///
 /// ```
 /// use ports_core::{Resolver, Service};
 ///
@@ -63,17 +68,29 @@ impl Resolver {
 )]
 pub trait Service {
     /// The registry id (`"zero-gateway"`).
-    const ID: &'static str;
+    const ID: &'static str = Self::__INFO.id;
     /// The registry name (`"Zero Gateway"`).
-    const NAME: &'static str;
+    const NAME: &'static str = Self::__INFO.name;
     /// The registered port.
-    const PORT: u16;
+    const PORT: u16 = Self::__INFO.port;
     /// The id of the port's group (`"rust"`).
-    const GROUP: &'static str;
+    const GROUP: &'static str = Self::__INFO.group;
     /// The env var that overrides the port, if the service has one (`GATEWAY_PORT`).
-    const ENV: Option<&'static str>;
+    const ENV: Option<&'static str> = Self::__INFO.env;
     /// The service's key in the config file (`"gateway"`, `"workflow.webhook"`), if any.
-    const CONFIG: Option<&'static str>;
+    const CONFIG: Option<&'static str> = Self::__INFO.config;
+    /// What `#[service]` writes: every const above in one item (one item per impl compiles
+    /// faster than six). A hand-written impl sets the consts above instead. Not public API.
+    #[doc(hidden)]
+    const __INFO: crate::__private::Info = crate::__private::Info {
+        id: Self::ID,
+        name: Self::NAME,
+        port: Self::PORT,
+        group: Self::GROUP,
+        env: Self::ENV,
+        config: Self::CONFIG,
+        source: None,
+    };
     /// Other env vars read for the port, in order, after [`ENV`](Self::ENV) (the registry's
     /// `"env": ["GATEWAY_PORT", "ZERO_GATEWAY_PORT"]`).
     const ENV_ALIASES: &'static [&'static str] = &[];
@@ -90,7 +107,10 @@ pub trait Service {
     /// another service's port). `#[service]` fills it in; a hand-written impl checked against
     /// the standard can keep this default, the embedded registry.
     fn registry() -> &'static Registry {
-        Registry::embedded()
+        match Self::__INFO.source {
+            Some(bytes) => crate::__private::registry_from_source(bytes),
+            None => Registry::embedded(),
+        }
     }
 
     /// The effective endpoint under the real environment: the env var, else

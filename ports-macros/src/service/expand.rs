@@ -71,28 +71,32 @@ pub(super) fn impl_service(
     };
     let env_aliases = list(quote!(ENV_ALIASES), &entry.env_aliases);
     let config_aliases = list(quote!(CONFIG_ALIASES), &entry.config_aliases);
-    // The trait's default `registry()` is the embedded one: only a file needs a body.
-    let registry = loaded.file.is_some().then(|| {
-        let expr = registry_expr(krate, loaded);
-        quote! {
-            fn registry() -> &'static #krate::Registry {
-                #expr
-            }
-        }
-    });
     let track = track(loaded);
+    // Every const in one item, the registry file's bytes included: measured against six consts
+    // and a `fn registry()` holding the `include_bytes!`, this compiles in two thirds of the time
+    // (bench/macro-cost.py), and the bytes are one interned allocation in the binary, not one
+    // per service.
+    let source = match &loaded.file {
+        Some(file) => {
+            let file = file.to_string_lossy();
+            quote!(#krate::__private::Some(::core::include_bytes!(#file)))
+        }
+        None => quote!(#krate::__private::None),
+    };
     quote! {
         #[automatically_derived]
         impl #impl_generics #krate::Service for #ident #ty_generics #where_clause {
-            const ID: &'static str = #id;
-            const NAME: &'static str = #name;
-            const PORT: u16 = #port;
-            const GROUP: &'static str = #group;
-            const ENV: #krate::__private::Option<&'static str> = #env;
-            const CONFIG: #krate::__private::Option<&'static str> = #config;
+            const __INFO: #krate::__private::Info = #krate::__private::Info {
+                id: #id,
+                name: #name,
+                port: #port,
+                group: #group,
+                env: #env,
+                config: #config,
+                source: #source,
+            };
             #env_aliases
             #config_aliases
-            #registry
         }
         #track
     }
