@@ -2,7 +2,9 @@
 //! collisions (issue 10). The socket table is made unreadable, or replaced by fixture tables,
 //! through `PORTS_STATUS_PROCFS=<dir>` (the `/proc` root the Linux fallback reads).
 
+#[cfg(target_os = "linux")]
 use std::path::Path;
+#[cfg(unix)]
 use std::process::Command;
 
 use serde_json::Value;
