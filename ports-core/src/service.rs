@@ -36,10 +36,11 @@ impl Resolver {
 /// claim against the registry at compile time. The consts are the registry's entry; the
 /// methods find the effective endpoint: env var > config file > registry default.
 ///
-/// A hand-written impl (a service checked by hand, a test double) sets `ID`, `NAME`, `PORT`,
-/// `GROUP`, `ENV` and `CONFIG`, as below; their defaults read the one item that `#[service]`
-/// writes instead (a hidden `__INFO`), so an impl that sets neither fails to compile where a
-/// const is used ("cycle detected").
+/// A hand-written impl (a service checked by hand, a test double) sets `ID`, `NAME`, `PORT` and
+/// `GROUP`, as below, and `ENV` and `CONFIG` when the service has them (they default to `None`).
+/// The defaults of the first four read the one item that `#[service]` writes instead (a hidden
+/// `__INFO`), so an impl that leaves one of them out fails to compile where it is used ("cycle
+/// detected").
 ///
 /// ```
 /// use ports_core::{Resolver, Service};
@@ -75,20 +76,24 @@ pub trait Service {
     const PORT: u16 = Self::__INFO.port;
     /// The id of the port's group (`"rust"`).
     const GROUP: &'static str = Self::__INFO.group;
-    /// The env var that overrides the port, if the service has one (`GATEWAY_PORT`).
+    /// The env var that overrides the port, if the service has one (`GATEWAY_PORT`); `None`
+    /// unless `#[service]` or a hand-written impl sets it.
     const ENV: Option<&'static str> = Self::__INFO.env;
-    /// The service's key in the config file (`"gateway"`, `"workflow.webhook"`), if any.
+    /// The service's key in the config file (`"gateway"`, `"workflow.webhook"`), if any;
+    /// `None` unless set.
     const CONFIG: Option<&'static str> = Self::__INFO.config;
     /// What `#[service]` writes: every const above in one item (one item per impl compiles
-    /// faster than six). A hand-written impl sets the consts above instead. Not public API.
+    /// faster than six). A hand-written impl sets the consts above instead; this default is
+    /// then read only for `ENV`/`CONFIG` left out (`None`) and by `registry()`. Not public API.
     #[doc(hidden)]
     const __INFO: crate::__private::Info = crate::__private::Info {
         id: Self::ID,
         name: Self::NAME,
         port: Self::PORT,
         group: Self::GROUP,
-        env: Self::ENV,
-        config: Self::CONFIG,
+        // Not `Self::ENV`/`Self::CONFIG`: a hand-written impl without them gets `None`.
+        env: None,
+        config: None,
         source: None,
     };
     /// Other env vars read for the port, in order, after [`ENV`](Self::ENV) (the registry's

@@ -180,6 +180,29 @@ fn service_types_read_their_aliases_and_serve_serde_defaults() {
     assert_eq!(host_of::<Gateway>(), "127.0.0.1");
 }
 
+/// A test double written by hand with the four consts every service has: no env var, no
+/// config key, the embedded registry.
+struct Double;
+
+impl Service for Double {
+    const ID: &'static str = "mcp-integration-test";
+    const NAME: &'static str = "MCP Integration Test";
+    const PORT: u16 = 4440;
+    const GROUP: &'static str = "test";
+}
+
+#[test]
+fn a_hand_written_impl_without_env_or_config_reads_neither() {
+    assert_eq!((Double::ENV, Double::CONFIG, Double::HOST), (None, None, "127.0.0.1"));
+    assert!(Double::ENV_ALIASES.is_empty() && Double::CONFIG_ALIASES.is_empty());
+    let resolver = Resolver::new()
+        .env("MCP_TEST_PORT", "4449")
+        .config_json("config.json", r#"{ "mcp-integration-test": { "port": 4448 }, "mcp": { "port": 4447 } }"#);
+    let e = Double::resolve_with(&resolver).unwrap();
+    assert_eq!((e.port, e.source.to_string().as_str()), (4440, "registry default"));
+    assert!(std::ptr::eq(Double::registry(), ports_core::Registry::embedded()));
+}
+
 #[test]
 fn echoed_env_values_are_truncated() {
     let huge = "9".repeat(100_000);
