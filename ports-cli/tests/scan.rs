@@ -175,3 +175,34 @@ fn the_registry_in_force_is_not_scanned_but_a_changed_one_changes_the_findings()
     let v: Value = serde_json::from_slice(&ports(root, &["scan", "--json"]).stdout).unwrap();
     assert!(findings(&v).contains(&("docs/RUNBOOK.md".to_owned(), 2, "hard-coded".to_owned(), 4433)));
 }
+
+#[test]
+fn a_port_variable_naming_someone_else_is_a_mismatch_even_when_the_owner_has_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    write(
+        root,
+        "ops/env.sh",
+        b"REDIS_PORT=4400\nAPI_PORT=4400\nCODECODER_API_PORT=4400\nHTTP_PORT=4400\nWHISPER_PORT=4403\nDAEMON_PORT=4401\nWEB_PORT=4401\n",
+    );
+    let o = ports(root, &["scan", "--json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let kinds: Vec<(u64, String)> = findings(&v).into_iter().map(|(_, line, kind, _)| (line, kind)).collect();
+    let expected = [
+        (1, "mismatch"),   // Redis on the API server's port
+        (2, "hard-coded"), // API names `codecoder-api`
+        (3, "hard-coded"),
+        (4, "hard-coded"), // HTTP names nobody
+        (5, "hard-coded"), // WHISPER names `whisper-stt`
+        (6, "mismatch"),   // DAEMON names `zero-daemon`, 4401 is the web frontend's
+        (7, "hard-coded"),
+    ];
+    assert_eq!(kinds, expected.map(|(l, k)| (l, k.to_owned())));
+    assert_eq!(
+        v["findings"][0]["message"],
+        "`REDIS_PORT` is set to 4400, but port 4400 belongs to `codecoder-api` (CodeCoder API Server), which has no port variable"
+    );
+    assert_eq!(v["findings"][0]["service"], "codecoder-api");
+}

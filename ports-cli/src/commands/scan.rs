@@ -497,6 +497,17 @@ fn classify(
                 None,
             )
         }
+        // An owner without a variable: `REDIS_PORT=4400` names someone else, `API_PORT=4400`
+        // names the owner, `HTTP_PORT=4400` names nobody.
+        (Some(owner), Some(Name { text, service: None, .. })) if names_someone_else(text, owner) => finding(
+            Kind::Mismatch,
+            Some(owner),
+            format!(
+                "`{text}` is set to {port}, but port {port} belongs to `{}` ({}), which has no port variable",
+                owner.id, owner.name
+            ),
+            None,
+        ),
         (Some(owner), _) => finding(
             Kind::HardCoded,
             Some(owner),
@@ -513,4 +524,28 @@ fn classify(
             None,
         ),
     }
+}
+
+/// Words of a `SOMETHING_PORT` variable that say nothing about whose port it is.
+const GENERIC_WORDS: &[&str] = &[
+    "APP", "BASE", "BIND", "DEFAULT", "DEV", "EXTERNAL", "HOST", "HTTP", "HTTPS", "INTERNAL", "LISTEN", "LOCAL",
+    "MAIN", "PORT", "PUBLIC", "SERVER", "SERVICE", "TCP", "UDP", "WS",
+];
+
+/// Whether the variable `var` (`REDIS_PORT`) names a service other than `owner`: it has a
+/// word that is not generic (`REDIS`), and none of its words is a word of the owner's id or
+/// name (`API_PORT` and `CODECODER_PORT` name `codecoder-api`, "CodeCoder API Server").
+fn names_someone_else(var: &str, owner: &ServiceEntry) -> bool {
+    let owner_words: Vec<String> = owner
+        .id
+        .split('-')
+        .chain(owner.name.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let mut specific = var
+        .split('_')
+        .filter(|w| !w.is_empty() && !w.bytes().all(|b| b.is_ascii_digit()) && !GENERIC_WORDS.contains(w))
+        .peekable();
+    specific.peek().is_some() && !specific.any(|w| owner_words.iter().any(|o| o == w))
 }
