@@ -10,12 +10,13 @@ pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
 
 /// The registry parsed from a file that a crate embedded with `include_bytes!`, parsed once per
-/// process and content (the macros validated the same bytes at compile time).
+/// process and embedded copy (the macros validated the same bytes at compile time). Keyed by
+/// address: the services of one crate share one allocation, and a lookup does not hash the file.
 #[must_use]
 pub fn registry_from_source(text: &'static [u8]) -> &'static Registry {
-    static CACHE: OnceLock<Mutex<HashMap<&'static [u8], &'static Registry>>> = OnceLock::new();
+    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), &'static Registry>>> = OnceLock::new();
     let mut cache = CACHE.get_or_init(Mutex::default).lock().unwrap_or_else(PoisonError::into_inner);
-    cache.entry(text).or_insert_with(|| {
+    cache.entry((text.as_ptr() as usize, text.len())).or_insert_with(|| {
         // The text was validated at compile time; should it have changed between the check and
         // the `include_bytes!`, fall back to an empty registry rather than abort the program.
         let registry =
