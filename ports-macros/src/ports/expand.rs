@@ -54,7 +54,9 @@ pub(super) fn expand(input: &Input) -> TokenStream {
         let cfgs = f.cfgs();
         let name = f.name.to_string();
         let value = match &f.kind {
-            Kind::Type(ty) => quote_spanned! {ty_span(ty)=> #resolver.resolve::<#ty>()? },
+            // The same form as the const table's `<T as Service>::ID`, so that a type that is not a
+            // service gives one error, not two that differ only in a note.
+            Kind::Type(ty) => quote_spanned! {ty_span(ty)=> <#ty as #krate::Service>::resolve_with(&#resolver)? },
             Kind::Id(id) => quote! { #resolver.resolve_id(#registry, #id)? },
         };
         quote! {
