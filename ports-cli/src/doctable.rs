@@ -60,7 +60,7 @@ pub fn render(registry: &Registry) -> String {
     for group in &registry.groups {
         let services = by_group.remove(group.id.as_str()).unwrap_or_default();
         let with_stack = services.iter().any(|s| s.stack.is_some());
-        out.push_str(&format!("\n### {} ({}-{})\n\n", group.title, group.start, group.end));
+        out.push_str(&format!("\n### {} ({})\n\n", group.title, group.range()));
         if with_stack {
             out.push_str("| 端口 | 服务 | 技术栈 | 说明 |\n| ------ | ------ | -------- | ------ |\n");
         } else {

@@ -151,11 +151,11 @@ impl fmt::Display for ClaimError {
             ),
             ClaimError::UnknownGroup(unknown) => write!(f, "{unknown}"),
             ClaimError::PortOutsideGroup { port, group, actual, next_free, block } => {
-                write!(f, "port {port} is outside group `{}` ({}-{})", group.id, group.start, group.end)?;
+                write!(f, "port {port} is outside group `{}` ({})", group.id, group.range())?;
                 match actual {
-                    Some(actual) => write!(f, "; it lies in group `{}` ({}-{})", actual.id, actual.start, actual.end)?,
+                    Some(actual) => write!(f, "; it lies in group `{}` ({})", actual.id, actual.range())?,
                     None if block.contains(*port) => write!(f, "; it lies in no group")?,
-                    None => write!(f, "; it lies outside the block {}-{}", block.start, block.end)?,
+                    None => write!(f, "; it lies outside the block {}", block.range())?,
                 }
                 write!(f, "; {}", next_free_text(&group.id, *next_free))
             }

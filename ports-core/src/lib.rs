@@ -41,7 +41,7 @@ pub use file::{decode, file_kind, read_bytes, read_text, ReadError, CONFIG_LIMIT
 pub use lease::{lease_service_port, lease_test_port, lease_test_port_in, LeaseError};
 #[cfg(feature = "tokio")]
 pub use lease::{lease_service_port_tokio, lease_test_port_in_tokio, lease_test_port_tokio};
-pub use model::{Block, Group, Registry, ServiceEntry, UnknownGroup, UnknownService};
+pub use model::{Block, Group, PortRange, Registry, ServiceEntry, UnknownGroup, UnknownService};
 pub use resolve::{collisions, is_host, Endpoint, ResolveError, Resolved, Resolver, Source, CONFIG_ENV};
 pub use service::{host_of, port_of, Service, DEFAULT_HOST};
 pub use validate::{is_config_key, is_env_name, is_kebab_id, port_from};

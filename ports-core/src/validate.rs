@@ -85,7 +85,7 @@ impl Registry {
 
     fn check_block(&self, problems: &mut Vec<Problem>) {
         let Self { block, name, schema, .. } = self;
-        if block.start == 0 || block.end < block.start {
+        if block.start == 0 || block.range().is_empty() {
             problems.push(Problem::BadBlock { start: block.start, end: block.end });
         }
         if name.trim().is_empty() {
@@ -117,7 +117,7 @@ impl Registry {
                     problems.push(Problem::ControlChar { kind: EntryKind::Group, id: group.id.clone(), field });
                 }
             }
-            if group.end < group.start {
+            if group.range().is_empty() {
                 problems.push(Problem::EmptyGroup { group: group.id.clone(), start: group.start, end: group.end });
             } else if !self.block.contains(group.start) || !self.block.contains(group.end) {
                 problems.push(Problem::GroupOutsideBlock {
@@ -132,7 +132,7 @@ impl Registry {
         // Overlaps by sweep: groups in order of their start; each one is compared with the group
         // reaching furthest among those before it, so every overlapping group is reported once.
         let mut sorted: Vec<(usize, &crate::model::Group)> =
-            self.groups.iter().enumerate().filter(|(_, g)| g.start <= g.end).collect();
+            self.groups.iter().enumerate().filter(|(_, g)| !g.range().is_empty()).collect();
         sorted.sort_by_key(|(i, g)| (g.start, *i));
         let mut furthest: Option<(usize, &crate::model::Group)> = None;
         let mut overlaps = Vec::new();

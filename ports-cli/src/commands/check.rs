@@ -69,12 +69,11 @@ pub(crate) fn check(located: &Located, json: bool) -> Result<ExitCode, Failure> 
     } else {
         match result {
             Ok(registry) => out::line(format!(
-                "{} {name}: valid ({} services in {} groups, block {}-{})",
+                "{} {name}: valid ({} services in {} groups, block {})",
                 green("ok"),
                 registry.services.len(),
                 registry.groups.len(),
-                registry.block.start,
-                registry.block.end
+                registry.block.range()
             ))?,
             Err(error) => out::line(format!("{} {}", red("invalid"), error.with_path(&name)))?,
         }

@@ -462,7 +462,7 @@ fn classify(
         suggestion,
     };
     let group = || match index.registry.group_of(port) {
-        Some(group) => format!("it lies in group `{}` ({}-{}), unallocated", group.id, group.start, group.end),
+        Some(group) => format!("it lies in group `{}` ({}), unallocated", group.id, group.range()),
         None => "it lies in no group".to_owned(),
     };
     match (owner, named) {
