@@ -6,6 +6,12 @@
 //! port and drops them: an exact-address bind fails on every OS when another socket listens on
 //! that same address (the BSD and Windows rules let a specific address be bound over a wildcard
 //! one, so the wildcards are probed themselves rather than trusted to conflict).
+//!
+//! The probes are std binds, which set `SO_REUSEADDR` on Unix (not on Windows). That flag never
+//! lets a bind through an exact-address listener (Linux refuses any overlapping listener, BSD
+//! an identical address without `SO_REUSEPORT`), and every address the lease must respect is
+//! probed exactly; what it does let through are sockets in `TIME_WAIT` from a test's closed
+//! connections, which are not listeners, so a suite that reruns does not run out of ports.
 
 use std::fmt;
 use std::io;
