@@ -155,7 +155,7 @@ impl fmt::Display for ClaimError {
                 match actual {
                     Some(actual) => write!(f, "; it lies in group `{}` ({})", actual.id, actual.range())?,
                     None if block.contains(*port) => write!(f, "; it lies in no group")?,
-                    None => write!(f, "; it lies outside the block {}", block.range())?,
+                    None => write!(f, "; it lies outside the block {}", block)?,
                 }
                 write!(f, "; {}", next_free_text(&group.id, *next_free))
             }

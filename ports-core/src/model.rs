@@ -28,13 +28,52 @@ pub struct Registry {
     pub services: Vec<ServiceEntry>,
 }
 
-/// The range of ports a registry covers, both ends included.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Block {
-    /// First port of the block.
+/// The range of ports a registry covers, both ends included: a [`PortRange`].
+pub type Block = PortRange;
+
+/// An inclusive range of ports: the registry's [`Block`] and each group's span. The one
+/// definition of "lies in" and of how a range is written (`4410-4419`).
+///
+/// ```
+/// let registry = ports_core::Registry::embedded();
+/// assert!(registry.block.contains(4449) && !registry.block.contains(4450));
+/// let rust = registry.group("rust").unwrap().range();
+/// assert!(rust.contains(4419) && !rust.contains(4420));
+/// assert_eq!(rust.to_string(), "4410-4419");
+/// assert_eq!(rust.ports().count(), 10);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PortRange {
+    /// First port.
     pub start: u16,
-    /// Last port of the block (inclusive).
+    /// Last port (inclusive).
     pub end: u16,
+}
+
+impl PortRange {
+    /// Whether `port` lies in the range.
+    #[must_use]
+    pub const fn contains(self, port: u16) -> bool {
+        self.start <= port && port <= self.end
+    }
+
+    /// Whether the range holds no port (it ends before it starts).
+    #[must_use]
+    pub const fn is_empty(self) -> bool {
+        self.end < self.start
+    }
+
+    /// The ports of the range, in order.
+    pub fn ports(self) -> std::ops::RangeInclusive<u16> {
+        self.start..=self.end
+    }
+}
+
+impl fmt::Display for PortRange {
+    /// `4410-4419`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.start, self.end)
+    }
 }
 
 /// A group of ports inside the block, such as `rust` (4410-4419).
@@ -162,68 +201,6 @@ impl fmt::Display for UnknownService {
 }
 
 impl std::error::Error for UnknownService {}
-
-/// An inclusive range of ports, as the block and each group span: the one definition of "lies
-/// in" and of how a range is written (`4410-4419`).
-///
-/// ```
-/// let rust = ports_core::Registry::embedded().group("rust").unwrap().range();
-/// assert!(rust.contains(4419) && !rust.contains(4420));
-/// assert_eq!(rust.to_string(), "4410-4419");
-/// assert_eq!(rust.ports().count(), 10);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PortRange {
-    /// First port.
-    pub start: u16,
-    /// Last port (inclusive).
-    pub end: u16,
-}
-
-impl PortRange {
-    /// Whether `port` lies in the range.
-    #[must_use]
-    pub const fn contains(self, port: u16) -> bool {
-        self.start <= port && port <= self.end
-    }
-
-    /// Whether the range holds no port (it ends before it starts).
-    #[must_use]
-    pub const fn is_empty(self) -> bool {
-        self.end < self.start
-    }
-
-    /// The ports of the range, in order.
-    pub fn ports(self) -> std::ops::RangeInclusive<u16> {
-        self.start..=self.end
-    }
-}
-
-impl fmt::Display for PortRange {
-    /// `4410-4419`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}", self.start, self.end)
-    }
-}
-
-impl Block {
-    /// The block's ports as a [`PortRange`].
-    #[must_use]
-    pub const fn range(&self) -> PortRange {
-        PortRange { start: self.start, end: self.end }
-    }
-
-    /// Whether `port` lies in the block.
-    ///
-    /// ```
-    /// let block = ports_core::Registry::embedded().block;
-    /// assert!(block.contains(4449) && !block.contains(4450));
-    /// ```
-    #[must_use]
-    pub const fn contains(&self, port: u16) -> bool {
-        self.range().contains(port)
-    }
-}
 
 impl Group {
     /// The group's ports as a [`PortRange`].

@@ -85,7 +85,7 @@ impl Registry {
 
     fn check_block(&self, problems: &mut Vec<Problem>) {
         let Self { block, name, schema, .. } = self;
-        if block.start == 0 || block.range().is_empty() {
+        if block.start == 0 || block.is_empty() {
             problems.push(Problem::BadBlock { start: block.start, end: block.end });
         }
         if name.trim().is_empty() {

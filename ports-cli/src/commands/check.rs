@@ -73,7 +73,7 @@ pub(crate) fn check(located: &Located, json: bool) -> Result<ExitCode, Failure> 
                 green("ok"),
                 registry.services.len(),
                 registry.groups.len(),
-                registry.block.range()
+                registry.block
             ))?,
             Err(error) => out::line(format!("{} {}", red("invalid"), error.with_path(&name)))?,
         }

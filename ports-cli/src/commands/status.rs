@@ -109,7 +109,7 @@ pub(crate) fn status(located: &Located, json_out: bool) -> Result<ExitCode, Fail
             Err(error) => notes.push(format!("`{}` not resolved: {error}", resolved.service.id)),
         }
     }
-    let ports: BTreeSet<u16> = registry.block.range().ports().chain(moved_to.keys().copied()).collect();
+    let ports: BTreeSet<u16> = registry.block.ports().chain(moved_to.keys().copied()).collect();
 
     let (sockets, source, error) = match &table {
         Ok(table) => (Some(&table.sockets), Some(table.backend), None),
@@ -194,7 +194,7 @@ pub(crate) fn status(located: &Located, json_out: bool) -> Result<ExitCode, Fail
         return Ok(code);
     }
     let mut text = out::table(&["PORT", "STATE", "SERVICE", "PROCESS", "ADDRESS"], &rows);
-    let block = registry.block.range();
+    let block = registry.block;
     match (&error, source) {
         (Some(reason), _) => text.push_str(&format!(
             "{} the socket table could not be read ({}); every port is unknown, not free: {HINT}\n",
