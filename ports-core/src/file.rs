@@ -133,7 +133,12 @@ const O_NONBLOCK: i32 = 0x4;
 ))]
 const O_NONBLOCK: i32 = 0;
 
-/// Reads the bytes of a regular file, at most `limit` of them.
+/// The most read of a file that says it is empty: a pseudo-file of `/proc` or `/sys` reports
+/// size 0 whatever it holds (`/proc/<pid>/pagemap` holds gigabytes), so it is read up to 1 MiB.
+pub const PSEUDO_LIMIT: u64 = 1 << 20;
+
+/// Reads the bytes of a regular file, at most `limit` of them ([`PSEUDO_LIMIT`] for a file
+/// that reports size 0, such as a pseudo-file of `/proc`).
 ///
 /// # Errors
 ///
@@ -152,6 +157,7 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     if meta.len() > limit {
         return Err(ReadError::TooLarge { limit });
     }
+    let limit = if meta.len() == 0 { limit.min(PSEUDO_LIMIT) } else { limit };
     let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
     file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {

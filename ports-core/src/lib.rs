@@ -37,7 +37,7 @@ mod validate;
 pub use claim::{Claim, ClaimError, ClaimField};
 pub use discover::{discover, find_root, registry_in_force, Discovery, Origin, REGISTRY_FILE};
 pub use error::{escape_control, EntryKind, Problem, RegistryError, PROBLEMS_SHOWN};
-pub use file::{decode, file_kind, read_bytes, read_text, ReadError, CONFIG_LIMIT, REGISTRY_LIMIT};
+pub use file::{decode, file_kind, read_bytes, read_text, ReadError, CONFIG_LIMIT, PSEUDO_LIMIT, REGISTRY_LIMIT};
 pub use lease::{lease_service_port, lease_test_port, lease_test_port_in, LeaseError};
 #[cfg(feature = "tokio")]
 pub use lease::{lease_service_port_tokio, lease_test_port_in_tokio, lease_test_port_tokio};

@@ -330,6 +330,22 @@ impl Registry {
         group.ports().filter(move |p| !taken.contains(p))
     }
 
+    /// Adds `entry` after the last service with a lower port, so that a file kept in port order
+    /// stays so (`ports add`, `ports move`). Not validated: call [`Registry::validate`].
+    ///
+    /// ```
+    /// let mut registry = ports_core::Registry::embedded();
+    /// registry.insert_in_port_order(ports_core::ServiceEntry::new(4413, "zero-trading", "Zero Trading", "rust"));
+    /// let at = registry.services.iter().position(|s| s.id == "zero-trading").unwrap();
+    /// assert_eq!(registry.services[at - 1].port, 4412);
+    /// registry.validate()?;
+    /// # Ok::<(), ports_core::RegistryError>(())
+    /// ```
+    pub fn insert_in_port_order(&mut self, entry: ServiceEntry) {
+        let at = self.services.iter().rposition(|s| s.port < entry.port).map_or(0, |i| i + 1);
+        self.services.insert(at, entry);
+    }
+
     /// Every service by port: for callers that look up many ports (one pass, then constant time).
     #[must_use]
     pub fn by_port(&self) -> std::collections::HashMap<u16, &ServiceEntry> {
