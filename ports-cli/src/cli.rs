@@ -1,25 +1,29 @@
-//! The command line, as clap sees it.
+//! The command line, as clap sees it: the flags and nothing else.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::report::Format;
+
 /// The CodeCoder port registry: list, check and allocate ports, see who listens, keep the docs
 /// and the non-Rust services in step.
 #[derive(Debug, Parser)]
 #[command(name = "ports", version, about, long_about = None)]
-pub(crate) struct Cli {
+#[allow(missing_docs)] // the doc comment is clap's `about`
+pub struct Cli {
     /// The registry file. Default: $PORTS_REGISTRY, else the nearest ports.json from the current
     /// directory up to the workspace or repository root, else the embedded standard.
     #[arg(long, global = true, value_name = "PATH")]
-    pub(crate) registry: Option<PathBuf>,
+    pub registry: Option<PathBuf>,
 
     #[command(subcommand)]
-    pub(crate) command: Command,
+    pub command: Command,
 }
 
+/// The commands.
 #[derive(Debug, Subcommand)]
-pub(crate) enum Command {
+pub enum Command {
     /// Write the embedded standard as ports.json (at the root, or PATH, or --registry), never
     /// overwriting.
     Init {
@@ -79,67 +83,83 @@ pub(crate) enum Command {
     Scan(ScanArgs),
 }
 
-#[derive(Debug, Args)]
-pub(crate) struct ScanArgs {
+/// `ports scan`'s flags.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ScanArgs {
     /// Files or directories to scan (default: the whole repository, from its root).
-    pub(crate) paths: Vec<PathBuf>,
-    /// Print JSON.
-    #[arg(long)]
-    pub(crate) json: bool,
+    pub paths: Vec<PathBuf>,
+    /// Print JSON (the same as `--format json`).
+    #[arg(long, conflicts_with = "format")]
+    pub json: bool,
+    /// How to print the findings: text, json, sarif (SARIF 2.1.0, for code scanning) or github
+    /// (workflow commands, for annotations).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
     /// Treat hard-coded registered ports as problems too (exit 1).
     #[arg(long)]
-    pub(crate) strict: bool,
+    pub strict: bool,
     /// Skip paths matching GLOB (gitignore syntax; repeatable).
     #[arg(long, value_name = "GLOB")]
-    pub(crate) exclude: Vec<String>,
+    pub exclude: Vec<String>,
 }
 
+impl ScanArgs {
+    /// The output format: `--format`, else `--json`, else text.
+    #[must_use]
+    pub fn format(&self) -> Format {
+        self.format.unwrap_or(if self.json { Format::Json } else { Format::Text })
+    }
+}
+
+/// `ports add`'s flags.
 #[derive(Debug, Args)]
-pub(crate) struct AddArgs {
+pub struct AddArgs {
     /// The new service's id (kebab-case).
-    pub(crate) id: String,
+    pub id: String,
     /// Its group.
     #[arg(long)]
-    pub(crate) group: String,
+    pub group: String,
     /// Its human name.
     #[arg(long)]
-    pub(crate) name: String,
+    pub name: String,
     /// What it does.
     #[arg(long)]
-    pub(crate) description: Option<String>,
+    pub description: Option<String>,
     /// Its technology stack.
     #[arg(long)]
-    pub(crate) stack: Option<String>,
+    pub stack: Option<String>,
     /// Its protocol (`http`).
     #[arg(long)]
-    pub(crate) protocol: Option<String>,
+    pub protocol: Option<String>,
     /// The env var that overrides its port; repeat for aliases (the first is canonical).
     #[arg(long, value_name = "VAR")]
-    pub(crate) env: Vec<String>,
+    pub env: Vec<String>,
     /// Its key in the config file (dotted path); repeat for aliases (the first is canonical).
     #[arg(long, value_name = "KEY")]
-    pub(crate) config: Vec<String>,
+    pub config: Vec<String>,
     /// A specific port (checked) instead of the next free one.
     #[arg(long)]
-    pub(crate) port: Option<u16>,
+    pub port: Option<u16>,
 }
 
+/// What `ports export` writes.
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub(crate) enum ExportFormat {
+pub enum ExportFormat {
     /// `NAME=port` lines for sh, docker compose and dotenv.
     Env,
     /// A TypeScript module.
     Ts,
 }
 
+/// `ports export`'s flags.
 #[derive(Debug, Args)]
-pub(crate) struct ExportArgs {
+pub struct ExportArgs {
     /// The format.
-    pub(crate) format: ExportFormat,
+    pub format: ExportFormat,
     /// Write to FILE (atomically) instead of standard output.
     #[arg(long, value_name = "FILE", conflicts_with = "check")]
-    pub(crate) out: Option<PathBuf>,
+    pub out: Option<PathBuf>,
     /// Compare FILE with what would be written (exit 1 when it differs).
     #[arg(long, value_name = "FILE")]
-    pub(crate) check: Option<PathBuf>,
+    pub check: Option<PathBuf>,
 }

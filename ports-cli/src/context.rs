@@ -8,19 +8,33 @@ use ports_core::{discover, escape_control, find_root, Discovery, Origin, Registr
 use crate::failure::Failure;
 
 /// The located registry, before it is read.
-pub(crate) struct Located {
-    pub(crate) discovery: Discovery,
-    /// The current directory (the start of discovery).
-    pub(crate) cwd: PathBuf,
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// Where the registry is, and the root.
+    pub discovery: Discovery,
+    /// The current directory (the start of discovery; with `--registry` an absolute path and
+    /// the working directory deleted, the registry's directory).
+    pub cwd: PathBuf,
 }
 
 impl Located {
     /// `--registry`, else `PORTS_REGISTRY`, else the nearest `ports.json` from the current
     /// directory up to the root (its own `ports.json` counts when no root is above it), else the
     /// embedded standard.
-    pub(crate) fn find(flag: Option<&Path>) -> Result<Located, Failure> {
-        let cwd =
-            std::env::current_dir().map_err(|e| Failure::usage(format!("cannot read the current directory: {e}")))?;
+    ///
+    /// # Errors
+    ///
+    /// The current directory cannot be read (deleted) and the registry is not given by an
+    /// absolute path.
+    pub fn find(flag: Option<&Path>) -> Result<Located, Failure> {
+        let cwd = match (std::env::current_dir(), flag) {
+            (Ok(cwd), _) => cwd,
+            // An absolute --registry needs no working directory.
+            (Err(_), Some(path)) if path.is_absolute() => {
+                path.parent().map_or_else(|| path.to_path_buf(), Path::to_path_buf)
+            }
+            (Err(e), _) => return Err(Failure::usage(format!("cannot read the current directory: {e}"))),
+        };
         let discovery = match flag {
             Some(path) => Discovery {
                 path: Some(if path.is_absolute() { path.to_path_buf() } else { cwd.join(path) }),
@@ -32,9 +46,18 @@ impl Located {
         Ok(Located { discovery, cwd })
     }
 
+    /// The embedded registry, with the current directory (or `.`) as the start: what a command
+    /// sees with no registry file anywhere.
+    #[must_use]
+    pub fn embedded() -> Located {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        Located { discovery: Discovery { path: None, origin: Origin::Embedded, root: find_root(&cwd) }, cwd }
+    }
+
     /// How to name the registry to a user: as given, relative to the root, or "the embedded
     /// registry"; control characters escaped.
-    pub(crate) fn label(&self) -> String {
+    #[must_use]
+    pub fn label(&self) -> String {
         let d = &self.discovery;
         let shown = match (&d.path, &d.origin) {
             (None, _) => "the embedded registry".to_owned(),
@@ -46,12 +69,18 @@ impl Located {
 
     /// The registry's text: the file's, or the embedded one. A missing file is a usage error
     /// that says to run `ports init`; a file that is not UTF-8 is a problem (exit 1).
-    pub(crate) fn text(&self) -> Result<String, Failure> {
+    ///
+    /// # Errors
+    ///
+    /// The file cannot be read (exit 2) or is not UTF-8 (exit 1).
+    pub fn text(&self) -> Result<String, Failure> {
         let Some(path) = &self.discovery.path else { return Ok(Registry::EMBEDDED_JSON.to_owned()) };
         Registry::read_text(path).map_err(|e| self.read_failure(e))
     }
 
-    pub(crate) fn read_failure(&self, error: RegistryError) -> Failure {
+    /// A registry read error as the command's failure: a missing file says to run `ports init`.
+    #[must_use]
+    pub fn read_failure(&self, error: RegistryError) -> Failure {
         match error {
             RegistryError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
                 Failure::usage(format!("no registry at {}; run `ports init` to create one", self.label()))
@@ -62,7 +91,11 @@ impl Located {
     }
 
     /// The registry, valid: a malformed or invalid one is a problem (exit 1).
-    pub(crate) fn load(&self) -> Result<Registry, Failure> {
+    ///
+    /// # Errors
+    ///
+    /// As [`Located::text`], and a malformed or invalid registry (exit 1).
+    pub fn load(&self) -> Result<Registry, Failure> {
         let text = self.text()?;
         Registry::parse(&text).map_err(|e| Failure::problem(e.with_path(self.label())))
     }

@@ -6,23 +6,23 @@
 use std::fmt::Display;
 use std::io::{ErrorKind, IsTerminal, Write};
 
-use serde::Serialize;
-
 use crate::failure::Failure;
 
-/// Writes `text` to standard output.
-pub(crate) fn print(text: impl Display) -> Result<(), Failure> {
-    let mut stdout = std::io::stdout().lock();
-    write!(stdout, "{text}").and_then(|()| stdout.flush()).map_err(write_failure)
+/// Runs `write` on one buffered, locked handle on standard output, flushed at the end; a
+/// write error is worded by [`write_failure`].
+///
+/// # Errors
+///
+/// The write failure (quiet for a closed pipe).
+pub fn with_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
+    let mut stdout = std::io::BufWriter::with_capacity(64 << 10, std::io::stdout().lock());
+    write(&mut stdout).and_then(|()| stdout.flush()).map_err(|e| write_failure(&e))
 }
 
-/// Writes `text` and a newline to standard output.
-pub(crate) fn line(text: impl Display) -> Result<(), Failure> {
-    print(format_args!("{text}\n"))
-}
-
-/// A write error as the command's outcome.
-pub(crate) fn write_failure(error: std::io::Error) -> Failure {
+/// A write error on standard output as the command's outcome: quiet for a closed pipe, else
+/// exit 2 naming the error.
+#[must_use]
+pub fn write_failure(error: &std::io::Error) -> Failure {
     if error.kind() == ErrorKind::BrokenPipe {
         Failure::quiet()
     } else {
@@ -32,21 +32,8 @@ pub(crate) fn write_failure(error: std::io::Error) -> Failure {
 
 /// Writes a line to standard error; a failure to do so is ignored (there is nowhere left to
 /// report it).
-pub(crate) fn warn(text: impl Display) {
+pub fn warn(text: impl Display) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
-}
-
-/// For commands that have already changed a file: a failure to print their confirmation is
-/// reported on standard error, and the command still succeeds (the file was written).
-pub(crate) fn confirm(text: impl Display, written: &str) -> Result<(), Failure> {
-    match line(text) {
-        Ok(()) => Ok(()),
-        Err(failure) if failure.message.is_empty() => Ok(()),
-        Err(failure) => {
-            warn(format!("note: {written} was written; {}", failure.message));
-            Ok(())
-        }
-    }
 }
 
 pub(crate) fn color_enabled() -> bool {
@@ -73,7 +60,9 @@ pub(crate) fn bold(text: &str) -> String {
     paint("1", text, color_enabled())
 }
 
-pub(crate) fn error_text(message: &str) -> String {
+/// `error: message`, the prefix red on a terminal.
+#[must_use]
+pub fn error_text(message: &str) -> String {
     let enabled = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal();
     format!("{} {message}", paint("1;31", "error:", enabled))
 }
@@ -134,9 +123,4 @@ pub(crate) fn table_painted(
         out.push('\n');
     }
     out
-}
-
-pub(crate) fn print_json<T: Serialize>(value: &T) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::usage(format!("cannot write JSON: {e}")))?;
-    line(text)
 }

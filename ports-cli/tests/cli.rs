@@ -87,7 +87,9 @@ fn list_shows_the_embedded_registry() {
         ),
         "{out}"
     );
-    assert_eq!(out.lines().count(), 10);
+    assert_eq!(out.lines().count(), 11);
+    // Which registry: the last line says (issue 20, item 9).
+    assert_eq!(out.lines().last(), Some("registry: the embedded registry"));
     assert!(!out.contains('\x1b'), "no colour off a terminal");
 }
 
@@ -184,7 +186,12 @@ fn next_free_port_full_and_unknown() {
     let o = ports(dir.path(), &["next", "rust"]);
     assert_eq!((code(&o), stdout(&o)), (0, "4413\n".to_owned()));
     let v = json(&ports(dir.path(), &["next", "integration", "--json"]));
-    assert_eq!(v, serde_json::json!({ "group": "integration", "start": 4430, "end": 4439, "port": 4430 }));
+    assert_eq!(
+        v,
+        serde_json::json!({ "registry": "the embedded registry", "group": "integration", "start": 4430, "end": 4439, "port": 4430 })
+    );
+    // The port alone on standard output; the registry named on standard error.
+    assert_eq!(stderr(&ports(dir.path(), &["next", "rust"])), "registry: the embedded registry\n");
     let o = ports(dir.path(), &["next", "databases"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("unknown group `databases` (groups: core (4400-4409)"), "{}", stderr(&o));
@@ -510,6 +517,7 @@ fn doc_check_names_each_drifting_row() {
             format!("drift {name}: no row for port 4403 (`Faster Whisper STT`, `whisper-stt`)").as_str(),
             format!("drift {name}: no row for port 4420 (`MCP Server (HTTP)`, `mcp-server`)").as_str(),
             "4 difference(s); `ports doc` prints the tables as the registry has them",
+            "registry: the embedded registry",
         ]
     );
     let o = ports(dir.path(), &["doc", "--check", "absent.md"]);

@@ -187,12 +187,102 @@ fn a_held_lock_is_announced_and_given_up_after_the_timeout() {
     let o = wait_with_deadline(child, 30);
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("waiting for the lock on ports.json (held by another `ports add`?)"), "{err}");
+    assert!(err.contains("waiting for the lock on ports.json (held by another `ports` command?)"), "{err}");
     assert!(err.contains("gave up waiting for the lock on ports.json after 2 s"), "{err}");
     assert!(started.elapsed() >= Duration::from_secs(2));
     assert!(!std::fs::read_to_string(dir.path().join("ports.json")).unwrap().contains("\"x\""));
     FileExt::unlock(&lock).unwrap();
     assert!(run(dir.path(), &["add", "x", "--group", "rust", "--name", "X"]).status.success());
+}
+
+/// The names in `dir` that start with a dot and end in `.lock`, or hold `ports-tmp`: what a
+/// user would see in `git status` after a command.
+fn leftovers_in(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".lock") || n.contains("ports-tmp"))
+        .collect()
+}
+
+#[test]
+fn writing_commands_leave_no_lock_file_behind() {
+    let dir = project();
+    init(dir.path());
+    assert!(run(dir.path(), &["add", "x-y", "--group", "rust", "--name", "X"]).status.success());
+    std::fs::create_dir(dir.path().join("deploy")).unwrap();
+    assert!(run(dir.path(), &["export", "env", "--out", "deploy/ports.env"]).status.success());
+    assert_eq!(leftovers_in(dir.path()), Vec::<String>::new());
+    assert_eq!(leftovers_in(&dir.path().join("deploy")), Vec::<String>::new());
+    // A lock file left by a killed run does not block the next one, which removes it.
+    std::fs::write(dir.path().join(".ports.json.lock"), "").unwrap();
+    assert!(run(dir.path(), &["add", "x-z", "--group", "rust", "--name", "Z"]).status.success());
+    assert_eq!(leftovers_in(dir.path()), Vec::<String>::new());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_directory_is_named_as_the_registrys() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = project();
+    init(dir.path());
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let o = run(dir.path(), &["add", "x-y", "--group", "rust", "--name", "X"]);
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    if o.status.success() {
+        return; // root ignores the mode: nothing to see here
+    }
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.starts_with("error: cannot write ports.json"), "{err}");
+    assert!(!err.contains(".ports.json.lock"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_is_one_line_naming_it() {
+    let dir = project();
+    std::os::unix::fs::symlink("l", dir.path().join("l")).unwrap();
+    for args in
+        [&["--registry", "l", "add", "x-y", "--group", "rust", "--name", "X"][..], &["export", "env", "--out", "l"]]
+    {
+        let child = cmd(dir.path(), args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        let o = wait_with_deadline(child, 30);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("l") && err.contains("symbolic links"), "{err}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn help_into_a_full_disk_fails() {
+    let dir = project();
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let o = cmd(dir.path(), &["--help"]).stdout(full).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("No space left on device"), "{}", text(&o.stderr));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_absolute_registry_needs_no_working_directory() {
+    let dir = project();
+    let registry = init(dir.path());
+    let gone = dir.path().join("gone");
+    std::fs::create_dir(&gone).unwrap();
+    let quote = |p: &Path| format!("'{}'", p.display().to_string().replace('\'', "'\\''"));
+    // The shell enters the directory, removes it, then runs `ports` there.
+    let script = format!(
+        "cd {gone} && rmdir {gone} && exec {ports} --registry {registry} list",
+        gone = quote(&gone),
+        ports = quote(Path::new(env!("CARGO_BIN_EXE_ports"))),
+        registry = quote(&registry)
+    );
+    let o = Command::new("sh").arg("-c").arg(script).env("NO_COLOR", "1").output().unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("zero-gateway"), "{}", text(&o.stdout));
 }
 
 #[test]

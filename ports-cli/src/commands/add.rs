@@ -3,60 +3,70 @@
 //! written, atomically (`fsx`), so that concurrent runs never lose an entry nor hand out one
 //! port twice.
 
-use std::process::ExitCode;
-
-use ports_core::{ClaimError, Registry, ServiceEntry};
+use ports_core::{ClaimError, ServiceEntry};
+use serde::Serialize;
 
 use crate::cli::AddArgs;
 use crate::context::Located;
 use crate::failure::Failure;
 use crate::fsx;
-use crate::out;
+use crate::report::Report;
 
-pub(crate) fn add(located: &Located, args: &AddArgs) -> Result<ExitCode, Failure> {
-    let name = located.label();
-    let Some(path) = located.discovery.path.clone() else {
-        return Err(Failure::usage(
-            "no registry file: the embedded standard cannot be edited; run `ports init` to write it as ports.json, then add to that",
-        ));
+/// The service added.
+#[derive(Debug, Serialize)]
+pub struct AddReport {
+    /// The registry written.
+    pub registry: String,
+    /// The new service's id.
+    pub id: String,
+    /// Its port.
+    pub port: u16,
+    /// Its group.
+    pub group: String,
+}
+
+/// `ports add`.
+///
+/// # Errors
+///
+/// No registry file, an unknown group (exit 2); a port taken or outside the group, a full
+/// group, an entry that would break the registry (exit 1). Nothing is written then.
+pub fn add(located: &Located, args: &AddArgs) -> Result<AddReport, Failure> {
+    let mut edit = fsx::RegistryEdit::open(located)?;
+    let registry = &mut edit.registry;
+    let port = {
+        let port = registry.allocate(&args.id, &args.group, args.port).map_err(|e| {
+            let message = format!("{e}; nothing written");
+            match e {
+                ClaimError::UnknownGroup(_) => Failure::usage(message),
+                _ => Failure::problem(message),
+            }
+        })?;
+        let mut entry = ServiceEntry::new(port, &args.id, &args.name, &args.group);
+        entry.description.clone_from(&args.description);
+        entry.stack.clone_from(&args.stack);
+        entry.protocol.clone_from(&args.protocol);
+        if let Some((first, rest)) = args.env.split_first() {
+            entry.env = Some(first.clone());
+            entry.env_aliases = rest.to_vec();
+        }
+        if let Some((first, rest)) = args.config.split_first() {
+            entry.config = Some(first.clone());
+            entry.config_aliases = rest.to_vec();
+        }
+        registry.insert_in_port_order(entry);
+        port
     };
-    let real = fsx::real_path(&path);
-    fsx::check_writable(&real, &name)?;
-    let _lock = fsx::Lock::acquire(&real, &name)?;
-    let bytes = ports_core::read_bytes(&real, ports_core::REGISTRY_LIMIT).map_err(|e| match e {
-        ports_core::ReadError::Io(io) if io.kind() == std::io::ErrorKind::NotFound => {
-            Failure::usage(format!("no registry at {name}; run `ports init` to create one"))
-        }
-        e => Failure::usage(format!("cannot read {name}: {e}")),
-    })?;
-    let text = ports_core::decode(bytes.clone()).map_err(|e| Failure::problem(format!("{name}: {e}")))?;
-    let mut registry = Registry::parse(&text).map_err(|e| Failure::problem(e.with_path(&name)))?;
-    let port = registry.allocate(&args.id, &args.group, args.port).map_err(|e| {
-        let message = format!("{e}; nothing written");
-        match e {
-            ClaimError::UnknownGroup(_) => Failure::usage(message),
-            _ => Failure::problem(message),
-        }
-    })?;
-    let mut entry = ServiceEntry::new(port, &args.id, &args.name, &args.group);
-    entry.description.clone_from(&args.description);
-    entry.stack.clone_from(&args.stack);
-    entry.protocol.clone_from(&args.protocol);
-    if let Some((first, rest)) = args.env.split_first() {
-        entry.env = Some(first.clone());
-        entry.env_aliases = rest.to_vec();
+    edit.commit()?;
+    Ok(AddReport { registry: located.label(), id: args.id.clone(), port, group: args.group.clone() })
+}
+
+impl Report for AddReport {
+    fn text(&self) -> String {
+        format!("added `{}` on port {} (group {}) to {}\n", self.id, self.port, self.group, self.registry)
     }
-    if let Some((first, rest)) = args.config.split_first() {
-        entry.config = Some(first.clone());
-        entry.config_aliases = rest.to_vec();
+
+    fn written(&self) -> Option<String> {
+        Some(self.registry.clone())
     }
-    // Keep the file in port order: after the last service with a lower port.
-    let at = registry.services.iter().rposition(|s| s.port < port).map_or(0, |i| i + 1);
-    registry.services.insert(at, entry);
-    if let Err(e) = registry.validate() {
-        return Err(Failure::problem(format!("the new entry would break the registry; nothing written: {e}")));
-    }
-    fsx::replace(&real, &name, &fsx::like_original(&registry.to_json_pretty(), &bytes))?;
-    out::confirm(format!("added `{}` on port {port} (group {}) to {name}", args.id, args.group), &name)?;
-    Ok(ExitCode::SUCCESS)
 }

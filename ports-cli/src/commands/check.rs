@@ -1,41 +1,77 @@
 //! `ports check [--json]`: every problem of the registry, each naming its entries.
 
-use std::process::ExitCode;
-
 use ports_core::{Registry, RegistryError};
 use serde::Serialize;
 
 use crate::context::Located;
 use crate::failure::Failure;
-use crate::out::{self, green, red};
+use crate::out::{green, red};
+use crate::report::Report;
 
-#[derive(Serialize)]
-struct CheckJson {
-    registry: String,
-    valid: bool,
-    problems: Vec<ProblemJson>,
+/// The registry's validity and every problem found.
+#[derive(Debug, Serialize)]
+pub struct CheckReport {
+    /// The registry checked.
+    pub registry: String,
+    /// Whether it is valid (exit 0) or not (exit 1).
+    pub valid: bool,
+    /// Every problem, each naming its entries.
+    pub problems: Vec<ProblemReport>,
+    /// The text summary line.
+    #[serde(skip)]
+    summary: String,
 }
 
-#[derive(Serialize)]
-struct ProblemJson {
-    message: String,
+/// One problem of a registry.
+#[derive(Debug, Serialize)]
+pub struct ProblemReport {
+    /// What is wrong, naming the entry.
+    pub message: String,
+    /// For a JSON syntax error: the path of the value (`services[2].port`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    at: Option<String>,
+    pub at: Option<String>,
+    /// For a JSON syntax error: the line.
     #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<usize>,
+    pub line: Option<usize>,
+    /// For a JSON syntax error: the column.
     #[serde(skip_serializing_if = "Option::is_none")]
-    column: Option<usize>,
+    pub column: Option<usize>,
+    /// For text that is not UTF-8: the offset of the first bad byte.
     #[serde(skip_serializing_if = "Option::is_none")]
-    offset: Option<usize>,
+    pub offset: Option<usize>,
 }
 
-impl ProblemJson {
+impl ProblemReport {
     fn message(message: String) -> Self {
-        ProblemJson { message, at: None, line: None, column: None, offset: None }
+        ProblemReport { message, at: None, line: None, column: None, offset: None }
+    }
+
+    fn of(error: &RegistryError) -> Vec<ProblemReport> {
+        match error {
+            RegistryError::Syntax { at, line, column, message, .. } => vec![ProblemReport {
+                at: Some(at.clone()),
+                line: Some(*line),
+                column: Some(*column),
+                ..ProblemReport::message(message.clone())
+            }],
+            RegistryError::Encoding { offset, .. } => vec![ProblemReport {
+                offset: Some(*offset),
+                ..ProblemReport::message(ports_core::ReadError::NotUtf8 { offset: *offset }.to_string())
+            }],
+            RegistryError::Invalid { problems, .. } => {
+                problems.iter().map(|p| ProblemReport::message(p.to_string())).collect()
+            }
+            other => vec![ProblemReport::message(other.to_string())],
+        }
     }
 }
 
-pub(crate) fn check(located: &Located, json: bool) -> Result<ExitCode, Failure> {
+/// `ports check`.
+///
+/// # Errors
+///
+/// The registry file cannot be read (exit 2); an invalid one is a report with `valid: false`.
+pub fn check(located: &Located) -> Result<CheckReport, Failure> {
     let name = located.label();
     let result = match &located.discovery.path {
         None => Registry::parse_unvalidated(Registry::EMBEDDED_JSON),
@@ -46,37 +82,34 @@ pub(crate) fn check(located: &Located, json: bool) -> Result<ExitCode, Failure> 
         },
     }
     .and_then(|registry| registry.validate().map(|()| registry));
-    let code = if result.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) };
-    if json {
-        let problems = match &result {
-            Ok(_) => Vec::new(),
-            Err(RegistryError::Syntax { at, line, column, message, .. }) => vec![ProblemJson {
-                at: Some(at.clone()),
-                line: Some(*line),
-                column: Some(*column),
-                ..ProblemJson::message(message.clone())
-            }],
-            Err(RegistryError::Encoding { offset, .. }) => vec![ProblemJson {
-                offset: Some(*offset),
-                ..ProblemJson::message(format!("not UTF-8 text: invalid byte at offset {offset}"))
-            }],
-            Err(RegistryError::Invalid { problems, .. }) => {
-                problems.iter().map(|p| ProblemJson::message(p.to_string())).collect()
-            }
-            Err(other) => vec![ProblemJson::message(other.to_string())],
-        };
-        out::print_json(&CheckJson { registry: name, valid: result.is_ok(), problems })?;
-    } else {
-        match result {
-            Ok(registry) => out::line(format!(
-                "{} {name}: valid ({} services in {} groups, block {})",
+    Ok(match result {
+        Ok(registry) => CheckReport {
+            summary: format!(
+                "{} {name}: valid ({} services in {} groups, block {})\n",
                 green("ok"),
                 registry.services.len(),
                 registry.groups.len(),
                 registry.block
-            ))?,
-            Err(error) => out::line(format!("{} {}", red("invalid"), error.with_path(&name)))?,
-        }
+            ),
+            registry: name,
+            valid: true,
+            problems: Vec::new(),
+        },
+        Err(error) => CheckReport {
+            problems: ProblemReport::of(&error),
+            summary: format!("{} {}\n", red("invalid"), error.with_path(&name)),
+            registry: name,
+            valid: false,
+        },
+    })
+}
+
+impl Report for CheckReport {
+    fn text(&self) -> String {
+        self.summary.clone()
     }
-    Ok(code)
+
+    fn code(&self) -> u8 {
+        u8::from(!self.valid)
+    }
 }

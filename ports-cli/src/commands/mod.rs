@@ -1,12 +1,19 @@
-//! One module per command: each reads its arguments, asks ports-core, prints through `out`.
+//! One module per command: each reads its arguments, asks ports-core, and returns a typed
+//! report (`Serialize`, with its text rendering and exit code) that [`crate::report::emit`]
+//! prints. Nothing here writes to standard output.
 
-pub(crate) mod add;
-pub(crate) mod check;
-pub(crate) mod doc;
-pub(crate) mod export;
-pub(crate) mod init;
-pub(crate) mod list;
-pub(crate) mod next;
-pub(crate) mod resolve;
-pub(crate) mod scan;
-pub(crate) mod status;
+pub mod add;
+pub mod check;
+pub mod doc;
+pub mod export;
+pub mod init;
+pub mod list;
+pub mod next;
+pub mod resolve;
+pub mod status;
+
+/// The line that says which registry a command used, for its text output.
+#[must_use]
+pub fn registry_line(label: &str) -> String {
+    format!("registry: {label}\n")
+}

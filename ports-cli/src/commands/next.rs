@@ -1,35 +1,63 @@
 //! `ports next <group> [--json]`: the standard's rule for a new port.
 
-use std::process::ExitCode;
-
 use serde::Serialize;
 
 use crate::context::Located;
 use crate::failure::Failure;
-use crate::out;
+use crate::report::Report;
 
-#[derive(Serialize)]
-struct NextJson<'a> {
-    group: &'a str,
-    start: u16,
-    end: u16,
-    port: Option<u16>,
+/// The next free port of a group.
+#[derive(Debug, Serialize)]
+pub struct NextReport {
+    /// The registry used.
+    pub registry: String,
+    /// The group.
+    pub group: String,
+    /// Its first port.
+    pub start: u16,
+    /// Its last port.
+    pub end: u16,
+    /// The lowest port of the group no service has; `None` when the group is full (exit 1).
+    pub port: Option<u16>,
+    /// Why there is no port.
+    #[serde(skip)]
+    full: Option<String>,
 }
 
-pub(crate) fn next(located: &Located, group: &str, json: bool) -> Result<ExitCode, Failure> {
+/// `ports next`.
+///
+/// # Errors
+///
+/// The registry cannot be loaded; an unknown group (exit 2).
+pub fn next(located: &Located, group: &str) -> Result<NextReport, Failure> {
     let registry = located.load()?;
     let found = registry.require_group(group).map_err(Failure::usage)?;
-    let port = registry.free_ports(found).next();
-    if json {
-        out::print_json(&NextJson { group: &found.id, start: found.start, end: found.end, port })?;
+    let next = registry.next_free(group).map_err(Failure::usage)?;
+    let full = next.is_none().then(|| ports_core::ClaimError::GroupFull { group: found.clone() }.to_string());
+    Ok(NextReport {
+        registry: located.label(),
+        group: found.id.clone(),
+        start: found.start,
+        end: found.end,
+        port: next,
+        full,
+    })
+}
+
+impl Report for NextReport {
+    /// The port alone, so that `$(ports next rust)` is a number; the registry is named on
+    /// standard error.
+    fn text(&self) -> String {
+        self.port.map(|p| format!("{p}\n")).unwrap_or_default()
     }
-    match port {
-        Some(port) => {
-            if !json {
-                out::line(port)?;
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        None => Err(Failure::problem(format!("group {found} is full: every port has a service"))),
+
+    fn code(&self) -> u8 {
+        u8::from(self.port.is_none())
+    }
+
+    fn notes(&self) -> Vec<String> {
+        let mut notes = vec![format!("registry: {}", self.registry)];
+        notes.extend(self.full.iter().map(|m| crate::out::error_text(m)));
+        notes
     }
 }

@@ -2,73 +2,112 @@
 //! current environment and config file, where each value came from, and whether two services
 //! resolve to one endpoint (exit 1).
 
-use std::process::ExitCode;
-
-use ports_core::{collisions, Endpoint, Resolved, Resolver, Source};
+use ports_core::{collisions, Resolved, Resolver, Source};
 use serde::Serialize;
 
 use crate::context::Located;
 use crate::failure::Failure;
 use crate::out::{self, red};
+use crate::report::Report;
 
-#[derive(Serialize)]
+/// Where a value came from, as JSON: `{"kind": "env", "var": .., "value": ..}`,
+/// `{"kind": "config", "file": .., "key": ..}` or `{"kind": "default"}`.
+#[derive(Debug, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
-pub(crate) enum SourceJson {
-    Env { var: String, value: String },
-    Config { file: String, key: String },
+pub enum SourceReport {
+    /// An env var.
+    Env {
+        /// Its name.
+        var: String,
+        /// Its value.
+        value: String,
+    },
+    /// The config file.
+    Config {
+        /// The file (lossy for a path that is not UTF-8: JSON strings are).
+        file: String,
+        /// The key path.
+        key: String,
+    },
+    /// The registry's default.
     Default,
 }
 
-impl From<&Source> for SourceJson {
+impl From<&Source> for SourceReport {
     fn from(source: &Source) -> Self {
         match source {
-            Source::Env { var, value } => SourceJson::Env { var: var.clone(), value: value.clone() },
+            Source::Env { var, value } => SourceReport::Env { var: var.clone(), value: value.clone() },
             Source::Config { file, key } => {
-                SourceJson::Config { file: file.to_string_lossy().into_owned(), key: key.clone() }
+                SourceReport::Config { file: file.to_string_lossy().into_owned(), key: key.clone() }
             }
-            Source::Default => SourceJson::Default,
+            Source::Default => SourceReport::Default,
         }
     }
 }
 
-#[derive(Serialize)]
-struct ResolveJson {
+/// The effective endpoints, and the collisions among them.
+#[derive(Debug, Serialize)]
+pub struct ResolveReport {
+    /// The registry used.
+    pub registry: String,
     /// The config file read (lossy for a path that is not UTF-8: JSON strings are).
-    config: Option<String>,
-    services: Vec<ServiceJson>,
-    collisions: Vec<CollisionJson>,
+    pub config: Option<String>,
+    /// Each service shown.
+    pub services: Vec<ServiceReport>,
+    /// Pairs of services that resolve to one endpoint (exit 1).
+    pub collisions: Vec<CollisionReport>,
 }
 
-#[derive(Serialize)]
+/// One service's effective endpoint, or why it has none.
+#[derive(Debug, Serialize)]
 #[serde(untagged)]
-enum ServiceJson {
+pub enum ServiceReport {
+    /// Resolved.
     Ok {
+        /// The service id.
         id: String,
+        /// The host.
         host: String,
+        /// The port.
         port: u16,
+        /// `host:port`.
         endpoint: String,
-        source: SourceJson,
+        /// Where the port came from.
+        source: SourceReport,
+        /// Where the host came from, when not the default.
         #[serde(skip_serializing_if = "Option::is_none")]
-        host_source: Option<SourceJson>,
+        host_source: Option<SourceReport>,
+        /// The sources as the text table shows them.
+        #[serde(skip)]
+        shown: String,
     },
+    /// Not resolved (exit 1).
     Err {
+        /// The service id.
         id: String,
+        /// Why.
         error: String,
     },
 }
 
-#[derive(Serialize)]
-struct CollisionJson {
-    first: String,
-    second: String,
-    endpoint: String,
-    message: String,
+/// Two services whose effective endpoints collide: the one rule ([`collisions`]) and its one
+/// message, shared by `resolve` and `status`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CollisionReport {
+    /// The first service's id.
+    pub first: String,
+    /// The second service's id.
+    pub second: String,
+    /// The endpoint they share.
+    pub endpoint: String,
+    /// Both named, with where each value came from.
+    pub message: String,
 }
 
-/// The collisions among resolved services, as (first, second, message), naming both and their
-/// sources.
-pub(crate) fn collision_messages(resolved: &[Resolved<'_>]) -> Vec<(String, String, String, String)> {
-    let ok: Vec<(&str, &Endpoint)> =
+/// The collisions among resolved services.
+#[must_use]
+pub fn collision_reports(resolved: &[Resolved<'_>]) -> Vec<CollisionReport> {
+    let ok: Vec<(&str, &ports_core::Endpoint)> =
         resolved.iter().filter_map(|r| Some((r.service.id.as_str(), r.result.as_ref().ok()?))).collect();
     collisions(ok.iter().map(|(_, e)| *e))
         .into_iter()
@@ -78,61 +117,57 @@ pub(crate) fn collision_messages(resolved: &[Resolved<'_>]) -> Vec<(String, Stri
                 "`{a}` and `{b}` both resolve to port {}: `{a}` = {ea} from {}, `{b}` = {eb} from {}",
                 ea.port, ea.source, eb.source
             );
-            (a.to_owned(), b.to_owned(), ea.to_string(), message)
+            CollisionReport { first: a.to_owned(), second: b.to_owned(), endpoint: ea.to_string(), message }
         })
         .collect()
 }
 
-pub(crate) fn resolve(located: &Located, id: Option<&str>, json_out: bool) -> Result<ExitCode, Failure> {
+/// `ports resolve [id]`, under the process's environment and config file.
+///
+/// # Errors
+///
+/// The registry cannot be loaded; an unknown id (exit 2).
+pub fn resolve(located: &Located, id: Option<&str>) -> Result<ResolveReport, Failure> {
     let registry = located.load()?;
     if let Some(id) = id {
         registry.require_service(id).map_err(Failure::usage)?;
     }
     let resolver = Resolver::from_env();
     let all = resolver.resolve_all(&registry);
-    let clashes = collision_messages(&all);
     // With an id, only the collisions that involve it.
-    let clashes: Vec<_> = clashes.into_iter().filter(|(a, b, _, _)| id.is_none_or(|id| a == id || b == id)).collect();
-    let shown: Vec<&Resolved<'_>> = all.iter().filter(|r| id.is_none_or(|id| r.service.id == id)).collect();
-    let failed = shown.iter().any(|r| r.result.is_err());
-    if json_out {
-        let services = shown
-            .iter()
-            .map(|r| match &r.result {
-                Ok(endpoint) => ServiceJson::Ok {
-                    id: r.service.id.clone(),
-                    host: endpoint.host.clone(),
-                    port: endpoint.port,
-                    endpoint: endpoint.to_string(),
-                    source: (&endpoint.source).into(),
-                    host_source: r.host_source.as_ref().map(Into::into),
+    let collisions: Vec<CollisionReport> =
+        collision_reports(&all).into_iter().filter(|c| id.is_none_or(|id| c.first == id || c.second == id)).collect();
+    let services = all
+        .iter()
+        .filter(|r| id.is_none_or(|id| r.service.id == id))
+        .map(|r| match &r.result {
+            Ok(endpoint) => ServiceReport::Ok {
+                id: r.service.id.clone(),
+                host: endpoint.host.clone(),
+                port: endpoint.port,
+                endpoint: endpoint.to_string(),
+                source: (&endpoint.source).into(),
+                host_source: r.host_source.as_ref().map(Into::into),
+                shown: match &r.host_source {
+                    Some(host) => format!("{}; host from {host}", endpoint.source),
+                    None => endpoint.source.to_string(),
                 },
-                Err(error) => ServiceJson::Err { id: r.service.id.clone(), error: error.to_string() },
-            })
-            .collect();
-        let collisions = clashes
+            },
+            Err(error) => ServiceReport::Err { id: r.service.id.clone(), error: error.to_string() },
+        })
+        .collect();
+    let config = resolver.config_path().map(|p| p.to_string_lossy().into_owned());
+    Ok(ResolveReport { registry: located.label(), config, services, collisions })
+}
+
+impl Report for ResolveReport {
+    fn text(&self) -> String {
+        let rows: Vec<Vec<String>> = self
+            .services
             .iter()
-            .map(|(first, second, endpoint, message)| CollisionJson {
-                first: first.clone(),
-                second: second.clone(),
-                endpoint: endpoint.clone(),
-                message: message.clone(),
-            })
-            .collect();
-        let config = resolver.config_path().map(|p| p.to_string_lossy().into_owned());
-        out::print_json(&ResolveJson { config, services, collisions })?;
-    } else {
-        let rows: Vec<Vec<String>> = shown
-            .iter()
-            .map(|r| match &r.result {
-                Ok(endpoint) => {
-                    let mut source = endpoint.source.to_string();
-                    if let Some(host) = &r.host_source {
-                        source.push_str(&format!("; host from {host}"));
-                    }
-                    vec![r.service.id.clone(), endpoint.to_string(), source]
-                }
-                Err(error) => vec![r.service.id.clone(), "error".to_owned(), error.to_string()],
+            .map(|s| match s {
+                ServiceReport::Ok { id, endpoint, shown, .. } => vec![id.clone(), endpoint.clone(), shown.clone()],
+                ServiceReport::Err { id, error } => vec![id.clone(), "error".to_owned(), error.clone()],
             })
             .collect();
         let mut text = out::table_painted(&["ID", "ENDPOINT", "SOURCE"], &rows, |_, column, cell| {
@@ -142,10 +177,15 @@ pub(crate) fn resolve(located: &Located, id: Option<&str>, json_out: bool) -> Re
                 cell.to_owned()
             }
         });
-        for (_, _, _, message) in &clashes {
-            text.push_str(&format!("{} {}\n", red("collision:"), ports_core::escape_control(message)));
+        for collision in &self.collisions {
+            text.push_str(&format!("{} {}\n", red("collision:"), ports_core::escape_control(&collision.message)));
         }
-        out::print(text)?;
+        text.push_str(&super::registry_line(&self.registry));
+        text
     }
-    Ok(if failed || !clashes.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+
+    fn code(&self) -> u8 {
+        let failed = self.services.iter().any(|s| matches!(s, ServiceReport::Err { .. }));
+        u8::from(failed || !self.collisions.is_empty())
+    }
 }

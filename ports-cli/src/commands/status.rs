@@ -4,68 +4,127 @@
 //! (exit 2), never `free`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::process::ExitCode;
 
 use ports_core::{Resolver, Source};
 use serde::Serialize;
 
+use super::resolve::{collision_reports, CollisionReport};
 use crate::context::Located;
 use crate::failure::Failure;
 use crate::out::{self, red};
+use crate::report::Report;
 use crate::sockets::{self, Owner, Socket};
 
-#[derive(Serialize)]
-struct StatusJson {
-    registry: String,
-    block: BlockJson,
+/// Each port of the block, and the ports services were moved to.
+#[derive(Debug, Serialize)]
+pub struct StatusReport {
+    /// The registry used.
+    pub registry: String,
+    /// The block.
+    pub block: BlockReport,
     /// The backend that read the socket table; `null` when none could.
-    source: Option<&'static str>,
+    pub source: Option<&'static str>,
+    /// Why no socket table could be read (every port is then `unknown`, exit 2).
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-    unregistered: usize,
-    /// Pairs of services whose effective endpoints collide.
-    collisions: Vec<String>,
-    ports: Vec<PortJson>,
+    pub error: Option<String>,
+    /// How many listeners sit on unregistered ports (exit 1 when any).
+    pub unregistered: usize,
+    /// Pairs of services whose effective endpoints collide (exit 1 when any).
+    pub collisions: Vec<CollisionReport>,
+    /// Each port.
+    pub ports: Vec<PortReport>,
+    /// Services that could not be resolved.
+    #[serde(skip)]
+    notes: Vec<String>,
+    /// How many ports listen.
+    #[serde(skip)]
+    listening: usize,
+    /// The block, as ports-core writes a range.
+    #[serde(skip)]
+    block_text: String,
+    /// The table's rows, for the text renderer.
+    #[serde(skip)]
+    rows: Vec<Vec<String>>,
 }
 
-#[derive(Serialize)]
-struct BlockJson {
-    start: u16,
-    end: u16,
+/// The block's bounds.
+#[derive(Debug, Serialize)]
+pub struct BlockReport {
+    /// Its first port.
+    pub start: u16,
+    /// Its last port.
+    pub end: u16,
 }
 
-#[derive(Serialize)]
-struct PortJson {
-    port: u16,
-    state: &'static str,
-    service: Option<String>,
-    group: Option<String>,
-    unregistered: bool,
-    addresses: Vec<String>,
-    processes: Vec<ProcessJson>,
-    owner_known: bool,
+/// What is known of a port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Nothing listens on it.
+    Free,
+    /// Something listens on it.
+    Listening,
+    /// The socket table could not be read: never reported as free.
+    Unknown,
+}
+
+impl State {
+    /// The state as the text table shows it.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Free => "free",
+            State::Listening => "listening",
+            State::Unknown => "unknown",
+        }
+    }
+}
+
+/// One port's state.
+#[derive(Debug, Serialize)]
+pub struct PortReport {
+    /// The port.
+    pub port: u16,
+    /// Free, listening or unknown.
+    pub state: State,
+    /// The service registered on it (or moved to it).
+    pub service: Option<String>,
+    /// Its group.
+    pub group: Option<String>,
+    /// A listener that no service accounts for.
+    pub unregistered: bool,
+    /// The addresses it listens on.
+    pub addresses: Vec<String>,
+    /// The processes holding it.
+    pub processes: Vec<ProcessReport>,
+    /// Whether the holder could be seen.
+    pub owner_known: bool,
+    /// A service moved here, or from here, by env or config.
     #[serde(skip_serializing_if = "Option::is_none")]
-    moved: Option<MovedJson>,
+    pub moved: Option<MovedReport>,
 }
 
-#[derive(Serialize)]
-struct ProcessJson {
-    pid: u32,
-    name: String,
+/// A process holding a socket.
+#[derive(Debug, Serialize)]
+pub struct ProcessReport {
+    /// Its pid.
+    pub pid: u32,
+    /// Its name.
+    pub name: String,
 }
 
-#[derive(Serialize)]
-struct MovedJson {
+/// A service moved from its registered port by env or config.
+#[derive(Debug, Clone, Serialize)]
+pub struct MovedReport {
     /// The service moved.
-    service: String,
+    pub service: String,
     /// Its registered port.
-    from: u16,
+    pub from: u16,
     /// Its effective port.
-    to: u16,
+    pub to: u16,
     /// What moved it (`WORKFLOW_PORT=4413`, `config.json: workflow.webhook.port`).
-    by: String,
+    pub by: String,
 }
-
 /// What moved a service, as a short text.
 fn moved_by(source: &Source) -> String {
     match source {
@@ -77,19 +136,23 @@ fn moved_by(source: &Source) -> String {
 const HINT: &str =
     "check by hand with `lsof -nP -iTCP:4400-4449 -sTCP:LISTEN` (macOS, Linux) or `netstat -ano` (Windows)";
 
-pub(crate) fn status(located: &Located, json_out: bool) -> Result<ExitCode, Failure> {
+/// `ports status`.
+///
+/// # Errors
+///
+/// The registry cannot be loaded.
+pub fn status(located: &Located) -> Result<StatusReport, Failure> {
     let registry = located.load()?;
     let table = sockets::listening();
     let owners = registry.by_port();
 
     // Services moved by env or config: where they are, and where they were.
-    let mut moved_to: HashMap<u16, MovedJson> = HashMap::new();
+    let mut moved_to: HashMap<u16, MovedReport> = HashMap::new();
     let mut moved_from: HashMap<u16, (u16, String)> = HashMap::new();
     let mut notes = Vec::new();
     let all = Resolver::from_env().resolve_all(&registry);
     // Two services that resolve to one endpoint: the one collision rule, as `ports resolve`.
-    let collisions: Vec<String> =
-        crate::commands::resolve::collision_messages(&all).into_iter().map(|(_, _, _, message)| message).collect();
+    let collisions = collision_reports(&all);
     for resolved in all {
         match resolved.result {
             Ok(endpoint) if endpoint.port != resolved.service.port => {
@@ -97,7 +160,7 @@ pub(crate) fn status(located: &Located, json_out: bool) -> Result<ExitCode, Fail
                 moved_from.insert(resolved.service.port, (endpoint.port, by.clone()));
                 moved_to.insert(
                     endpoint.port,
-                    MovedJson {
+                    MovedReport {
                         service: resolved.service.id.clone(),
                         from: resolved.service.port,
                         to: endpoint.port,
@@ -138,13 +201,13 @@ pub(crate) fn status(located: &Located, json_out: bool) -> Result<ExitCode, Fail
         addresses.dedup();
         let unseen = sources_complete(sockets.is_some()) && held.is_empty() && sockets::held_unseen(port);
         let state = match (sockets.is_some(), held.is_empty() && !unseen) {
-            (false, _) => "unknown",
-            (true, true) => "free",
-            (true, false) => "listening",
+            (false, _) => State::Unknown,
+            (true, true) => State::Free,
+            (true, false) => State::Listening,
         };
-        let unregistered = state == "listening" && registered.is_none() && arrived.is_none();
+        let unregistered = state == State::Listening && registered.is_none() && arrived.is_none();
         flagged += usize::from(unregistered);
-        listening += usize::from(state == "listening");
+        listening += usize::from(state == State::Listening);
         let service = registered.map(|s| s.id.clone()).or_else(|| arrived.as_ref().map(|m| m.service.clone()));
         let service_cell = match (registered, &arrived, moved_from.get(&port)) {
             (Some(s), _, Some((to, by))) => format!("{} (moved to {to} by {by})", s.id),
@@ -154,66 +217,77 @@ pub(crate) fn status(located: &Located, json_out: bool) -> Result<ExitCode, Fail
             (None, None, _) => "-".to_owned(),
         };
         let who = match state {
-            "listening" if unseen => "owner not visible (another user? try sudo)".to_owned(),
-            "listening" if processes.is_empty() => "unknown owner".to_owned(),
-            "listening" => processes.iter().map(|o| format!("{} {}", o.pid, o.name)).collect::<Vec<_>>().join(", "),
-            _ => String::new(),
+            State::Listening if unseen => "owner not visible (another user? try sudo)".to_owned(),
+            State::Listening if processes.is_empty() => "unknown owner".to_owned(),
+            State::Listening => {
+                processes.iter().map(|o| format!("{} {}", o.pid, o.name)).collect::<Vec<_>>().join(", ")
+            }
+            State::Free | State::Unknown => String::new(),
         };
-        rows.push(vec![port.to_string(), state.to_owned(), service_cell, who, addresses.join(" ")]);
-        items.push(PortJson {
+        rows.push(vec![port.to_string(), state.as_str().to_owned(), service_cell, who, addresses.join(" ")]);
+        items.push(PortReport {
             port,
             state,
             service,
             group: registry.group_of(port).map(|g| g.id.clone()),
             unregistered,
-            owner_known: state != "listening" || !processes.is_empty(),
-            processes: processes.iter().map(|o| ProcessJson { pid: o.pid, name: o.name.clone() }).collect(),
+            owner_known: state != State::Listening || !processes.is_empty(),
+            processes: processes.iter().map(|o| ProcessReport { pid: o.pid, name: o.name.clone() }).collect(),
             addresses,
             moved: arrived.or_else(|| {
                 moved_from.get(&port).and_then(|(to, by)| {
-                    registered.map(|s| MovedJson { service: s.id.clone(), from: port, to: *to, by: by.clone() })
+                    registered.map(|s| MovedReport { service: s.id.clone(), from: port, to: *to, by: by.clone() })
                 })
             }),
         });
     }
-    let code = match (&error, flagged + collisions.len()) {
-        (Some(_), _) => ExitCode::from(2),
-        (None, 0) => ExitCode::SUCCESS,
-        (None, _) => ExitCode::from(1),
-    };
-    if json_out {
-        out::print_json(&StatusJson {
-            registry: located.label(),
-            block: BlockJson { start: registry.block.start, end: registry.block.end },
-            source,
-            error,
-            unregistered: flagged,
-            collisions,
-            ports: items,
-        })?;
-        return Ok(code);
+    Ok(StatusReport {
+        registry: located.label(),
+        block: BlockReport { start: registry.block.start, end: registry.block.end },
+        source,
+        error,
+        unregistered: flagged,
+        collisions,
+        ports: items,
+        notes,
+        listening,
+        block_text: registry.block.to_string(),
+        rows,
+    })
+}
+
+impl Report for StatusReport {
+    fn text(&self) -> String {
+        let mut text = out::table(&["PORT", "STATE", "SERVICE", "PROCESS", "ADDRESS"], &self.rows);
+        let (block, listening, flagged) = (&self.block_text, self.listening, self.unregistered);
+        match (&self.error, self.source) {
+            (Some(reason), _) => text.push_str(&format!(
+                "{} the socket table could not be read ({}); every port is unknown, not free: {HINT}\n",
+                red("unknown:"),
+                ports_core::escape_control(reason)
+            )),
+            (None, Some(backend)) => text.push_str(&format!(
+                "{listening} listening in {block}, {flagged} on unregistered ports (socket table: {backend})\n"
+            )),
+            (None, None) => {}
+        }
+        for collision in &self.collisions {
+            text.push_str(&format!("{} {}\n", red("collision:"), ports_core::escape_control(&collision.message)));
+        }
+        for note in &self.notes {
+            text.push_str(&format!("note: {}\n", ports_core::escape_control(note)));
+        }
+        text.push_str(&super::registry_line(&self.registry));
+        text
     }
-    let mut text = out::table(&["PORT", "STATE", "SERVICE", "PROCESS", "ADDRESS"], &rows);
-    let block = registry.block;
-    match (&error, source) {
-        (Some(reason), _) => text.push_str(&format!(
-            "{} the socket table could not be read ({}); every port is unknown, not free: {HINT}\n",
-            red("unknown:"),
-            ports_core::escape_control(reason)
-        )),
-        (None, Some(backend)) => text.push_str(&format!(
-            "{listening} listening in {block}, {flagged} on unregistered ports (socket table: {backend})\n"
-        )),
-        (None, None) => {}
+
+    fn code(&self) -> u8 {
+        match (&self.error, self.unregistered + self.collisions.len()) {
+            (Some(_), _) => 2,
+            (None, 0) => 0,
+            (None, _) => 1,
+        }
     }
-    for collision in &collisions {
-        text.push_str(&format!("{} {}\n", red("collision:"), ports_core::escape_control(collision)));
-    }
-    for note in notes {
-        text.push_str(&format!("note: {}\n", ports_core::escape_control(&note)));
-    }
-    out::print(text)?;
-    Ok(code)
 }
 
 /// Whether the unseen-owner probe applies: the table was read, on an OS where it may be partial.

@@ -1,0 +1,86 @@
+//! One file's text, literal by literal: lines found as the literals are (one pass), the
+//! `ports:ignore` lines skipped, each line's names found once, each literal attributed and
+//! classified. Linear in the text.
+
+use super::claim::{claims, RustClaim};
+use super::classify::{classify, Context, Style, Verdict};
+use super::lexer::{Lexer, Literal};
+use super::names::{attribute, Index, Via};
+
+/// A line containing this is skipped.
+pub const IGNORE_MARK: &[u8] = b"ports:ignore";
+
+/// One literal of the block in a file, with its verdict.
+#[derive(Debug, Clone)]
+pub struct Occurrence<'a> {
+    /// Its bytes in the file.
+    pub literal: Literal,
+    /// Its line, from 1.
+    pub line: u32,
+    /// Its column, in characters, from 1.
+    pub column: u32,
+    /// The verdict.
+    pub verdict: Verdict<'a>,
+    /// The `#[service]` claim it is the port of.
+    pub claim: Option<&'a RustClaim>,
+}
+
+/// Characters in UTF-8 bytes: the bytes that do not continue a character.
+fn chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
+}
+
+/// Calls `sink` for every port literal of `text` outside `ports:ignore` lines, in order.
+pub fn scan_text(index: &Index<'_>, text: &[u8], style: Style, mut sink: impl FnMut(Occurrence<'_>)) {
+    let lexer = Lexer::new(index.registry.block);
+    let claims = if style == Style::Rust { claims(text) } else { Vec::new() };
+    let mut literals = lexer.literals(text).peekable();
+    let mut line_no: usize = 1;
+    let mut counted_to = 0;
+    let mut batch: Vec<Literal> = Vec::new();
+    while let Some(first) = literals.next() {
+        line_no += memchr::memchr_iter(b'\n', &text[counted_to..first.start]).count();
+        counted_to = first.start;
+        let line_start = memchr::memrchr(b'\n', &text[..first.start]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &text[first.end..]).map_or(text.len(), |i| first.end + i);
+        batch.clear();
+        batch.push(first);
+        while let Some(next) = literals.next_if(|l| l.start < line_end) {
+            batch.push(next);
+        }
+        let line = &text[line_start..line_end];
+        if memchr::memmem::find(line, IGNORE_MARK).is_some() {
+            continue;
+        }
+        let relative: Vec<Literal> = batch
+            .iter()
+            .map(|l| Literal { start: l.start - line_start, end: l.end - line_start, port: l.port })
+            .collect();
+        let names = index.names(line);
+        let attributed = attribute(&relative, &names);
+        let (mut column, mut column_at) = (1, line_start);
+        for (literal, named) in batch.iter().zip(attributed) {
+            column += chars(&text[column_at..literal.start]);
+            column_at = literal.start;
+            let owner = index.owner(literal.port);
+            let owner_on_line = style == Style::Markdown
+                && owner.is_some()
+                && names.iter().any(|n| matches!(n.service, Some((s, Via::Id | Via::Name)) if Some(s) == owner));
+            let claim = claims.binary_search_by_key(&literal.start, |c| c.port.0).ok().map(|i| &claims[i]);
+            let named = named.map(|n| {
+                let name = &names[n];
+                (name.service, std::str::from_utf8(&line[name.start..name.end]).unwrap_or_default())
+            });
+            let cx =
+                Context { port: literal.port, style, named, owner_on_line, claim: claim.and_then(|c| c.id.as_deref()) };
+            let verdict = classify(index, &cx);
+            sink(Occurrence {
+                literal: *literal,
+                line: u32::try_from(line_no).unwrap_or(u32::MAX),
+                column: u32::try_from(column).unwrap_or(u32::MAX),
+                verdict,
+                claim,
+            });
+        }
+    }
+}
