@@ -3,12 +3,8 @@
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../ports-cli/src/doctable.rs"]
-#[allow(dead_code)]
-mod doctable;
-
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let registry = ports_core::Registry::embedded();
-    let _ = doctable::drift(registry, &text);
+    let _ = ports_cli::doctable::drift(registry, &text);
 });
