@@ -79,8 +79,80 @@ pub enum Command {
     /// The registry for the services that are not Rust: env lines or a TypeScript module.
     Export(ExportArgs),
     /// Every hard-coded port of the block in the repository (shell, .env, TypeScript, YAML,
-    /// Dockerfiles, Markdown, Rust), checked against the registry (exit 1 on a problem).
+    /// Dockerfiles, Markdown, Rust), checked against the registry (exit 1 on a problem);
+    /// `--fix` rewrites each number that contradicts the service named on its line.
     Scan(ScanArgs),
+    /// Move a service to another port (and the group it lies in), and every occurrence of its
+    /// old port in the repository with it: shell, .env, TypeScript, YAML, JSON, Markdown, Rust
+    /// and its #[service] claim. Lines that name someone else, `ports:ignore` lines and ignored
+    /// files stay, and are listed.
+    Move(MoveArgs),
+    /// Remove a service from the registry (its port becomes free) and list every occurrence of
+    /// its port left in the repository.
+    Remove(RemoveArgs),
+    /// Edit a registered service: its name, description, stack, protocol; add an env var or a
+    /// config key alias.
+    Set(SetArgs),
+}
+
+/// `ports move`'s flags.
+#[derive(Debug, Args)]
+pub struct MoveArgs {
+    /// The service id.
+    pub id: String,
+    /// Its new port (it takes the group the port lies in).
+    pub port: u16,
+    /// Files or directories to rewrite (default: the whole repository, from its root).
+    pub paths: Vec<PathBuf>,
+    /// Leave paths matching GLOB alone (gitignore syntax; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Print the unified diff of the registry and every file; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ports remove`'s flags.
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The service id.
+    pub id: String,
+    /// Files or directories to search for its port (default: the whole repository).
+    pub paths: Vec<PathBuf>,
+    /// Leave paths matching GLOB out (gitignore syntax; repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ports set`'s flags.
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// The service id.
+    pub id: String,
+    /// Its new human name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// What it does.
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Its technology stack.
+    #[arg(long)]
+    pub stack: Option<String>,
+    /// Its protocol (`http`).
+    #[arg(long)]
+    pub protocol: Option<String>,
+    /// Add an env var that overrides its port (the first one stays canonical); repeatable.
+    #[arg(long, value_name = "VAR")]
+    pub add_env: Vec<String>,
+    /// Add a config key (dotted path) it is read from; repeatable.
+    #[arg(long, value_name = "KEY")]
+    pub add_config: Vec<String>,
 }
 
 /// `ports scan`'s flags.
@@ -101,6 +173,13 @@ pub struct ScanArgs {
     /// Skip paths matching GLOB (gitignore syntax; repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// Rewrite each number that contradicts the registered service named on its line to that
+    /// service's port (only the digits change), then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: print the unified diff instead of writing.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
 }
 
 impl ScanArgs {

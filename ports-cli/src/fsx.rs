@@ -202,22 +202,75 @@ pub fn check_writable(real: &Path, label: &str) -> Result<(), Failure> {
 /// Replaces the regular file `real` (from [`real_path`], under a [`Lock`]) with `bytes`:
 /// a temp file beside it, synced, given the old file's permissions and owner, renamed over it,
 /// and the directory synced. Errors name `label`, never the temp file.
+///
+/// # Errors
+///
+/// `real` is not a regular file, or the write fails (exit 2).
 pub fn replace(real: &Path, label: &str, bytes: &[u8]) -> Result<(), Failure> {
+    prepare(real, label, bytes)?.persist()
+}
+
+/// A file's new content written beside it, not yet renamed over it: the first half of an
+/// atomic replacement, so that a command that rewrites many files (`move`, `scan --fix`) can
+/// prepare them all before it changes any. Dropped, the temp file is removed.
+#[derive(Debug)]
+pub struct Prepared {
+    temp: tempfile::NamedTempFile,
+    real: PathBuf,
+    label: String,
+}
+
+/// Writes `bytes` to a temp file beside `real`, with `real`'s permissions and owner.
+///
+/// # Errors
+///
+/// `real` is not a regular file, or the temp file cannot be written (a read-only directory, a
+/// full disk), naming `label` (exit 2).
+pub fn prepare(real: &Path, label: &str, bytes: &[u8]) -> Result<Prepared, Failure> {
     check_writable(real, label)?;
     let fail = |e: io::Error| Failure::usage(format!("cannot write {label}: {}", plain(&e)));
     let dir = real.parent().unwrap_or(Path::new("."));
     let prefix = format!(".{}.ports-tmp-", file_name(real));
     remove_stale(dir, &prefix);
-    let mut tmp = tempfile::Builder::new().prefix(&prefix).tempfile_in(dir).map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
+    let mut temp = tempfile::Builder::new().prefix(&prefix).tempfile_in(dir).map_err(fail)?;
+    temp.write_all(bytes).map_err(fail)?;
     if let Ok(meta) = std::fs::metadata(real) {
-        tmp.as_file().set_permissions(meta.permissions()).map_err(fail)?;
-        keep_owner(tmp.as_file(), &meta);
+        temp.as_file().set_permissions(meta.permissions()).map_err(fail)?;
+        keep_owner(temp.as_file(), &meta);
     }
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(real).map_err(|e| fail(e.error))?;
-    sync_dir(dir);
-    Ok(())
+    temp.as_file().sync_all().map_err(fail)?;
+    Ok(Prepared { temp, real: real.to_path_buf(), label: label.to_owned() })
+}
+
+impl Prepared {
+    /// Renames the temp file over the target.
+    ///
+    /// # Errors
+    ///
+    /// The rename fails (exit 2), naming the target.
+    pub fn persist(self) -> Result<(), Failure> {
+        let dir = self.real.parent().unwrap_or(Path::new(".")).to_path_buf();
+        let label = self.label;
+        self.temp
+            .persist(&self.real)
+            .map_err(|e| Failure::usage(format!("cannot write {label}: {}", plain(&e.error))))?;
+        sync_dir(&dir);
+        Ok(())
+    }
+
+    /// The target, when it still holds `expected` (re-read just before the rename): renamed
+    /// over it, `Ok(true)`; when it changed meanwhile, left alone, `Ok(false)`.
+    ///
+    /// # Errors
+    ///
+    /// The rename fails (exit 2).
+    pub fn persist_if_unchanged(self, expected: &[u8]) -> Result<bool, Failure> {
+        let limit = u64::try_from(expected.len()).unwrap_or(u64::MAX).saturating_add(1);
+        match ports_core::read_bytes(&self.real, limit) {
+            Ok(now) if now == expected => self.persist().map(|()| true),
+            _ => Ok(false),
+        }
+    }
 }
 
 /// An I/O error without the path that tempfile adds to some of its messages.
@@ -355,6 +408,12 @@ impl RegistryEdit {
             return Err(Failure::problem(format!("the change would break the registry; nothing written: {e}")));
         }
         Ok(like_original(&self.registry.to_json_pretty(), &self.original))
+    }
+
+    /// The registry file, its symlinks followed.
+    #[must_use]
+    pub fn path(&self) -> Option<&Path> {
+        Some(&self.real)
     }
 
     /// The file's bytes as they were read.

@@ -36,6 +36,7 @@ pub mod cli;
 pub mod commands;
 pub mod context;
 pub mod doctable;
+pub mod edit;
 pub mod failure;
 pub mod fsx;
 pub mod out;
@@ -101,5 +102,19 @@ fn dispatch(cli: Cli) -> Result<ExitCode, Failure> {
             let format = args.format();
             report::emit(&scan::scan(&located, &args)?, format)
         }
+        Command::Move(args) => {
+            let request = commands::move_service::MoveRequest {
+                id: &args.id,
+                port: args.port,
+                paths: &args.paths,
+                exclude: &args.exclude,
+                dry_run: args.dry_run,
+            };
+            report::emit(&commands::move_service::move_service(&located, &request)?, json(args.json))
+        }
+        Command::Remove(args) => {
+            report::emit(&commands::remove::remove(&located, &args.id, &args.paths, &args.exclude)?, json(args.json))
+        }
+        Command::Set(args) => report::emit(&commands::set::set(&located, &args)?, report::Format::Text),
     }
 }

@@ -329,4 +329,80 @@ impl Registry {
             _ => Ok(()),
         }
     }
+
+    /// Moves service `id` to `port`, and to the group that port lies in: the rules of
+    /// [`Registry::allocate`] (inside the block, in a group, no other service's), for a service
+    /// that exists. Returns the port it had. The entry keeps its place in port order.
+    ///
+    /// # Errors
+    ///
+    /// [`MoveError`]: an unknown id, a port outside the block or in no group, a port taken.
+    ///
+    /// ```
+    /// let mut registry = ports_core::Registry::embedded().clone();
+    /// assert_eq!(registry.relocate("zero-gateway", 4430), Ok(4410));
+    /// let moved = registry.service("zero-gateway").unwrap();
+    /// assert_eq!((moved.port, moved.group.as_str()), (4430, "integration"));
+    /// assert_eq!(
+    ///     registry.relocate("zero-channels", 4430).unwrap_err().to_string(),
+    ///     "port 4430 belongs to `zero-gateway` (Zero Gateway); the next free port in `integration` is 4431",
+    /// );
+    /// assert_eq!(
+    ///     registry.relocate("zero-channels", 4450).unwrap_err().to_string(),
+    ///     "port 4450 lies outside the block 4400-4449",
+    /// );
+    /// registry.validate()?;
+    /// # Ok::<(), ports_core::RegistryError>(())
+    /// ```
+    pub fn relocate(&mut self, id: &str, port: u16) -> Result<u16, MoveError> {
+        let old = self.require_service(id).map_err(MoveError::UnknownService)?.port;
+        let group = match self.group_of(port) {
+            Some(group) => group.clone(),
+            None => return Err(MoveError::NoGroup { port, block: self.block }),
+        };
+        self.port_available(&group, port, id).map_err(MoveError::Claim)?;
+        let at = self.services.iter().position(|s| s.id == id).ok_or_else(|| {
+            MoveError::UnknownService(crate::model::UnknownService { id: id.to_owned(), closest: None })
+        })?;
+        let mut entry = self.services.remove(at);
+        entry.port = port;
+        entry.group = group.id;
+        self.insert_in_port_order(entry);
+        Ok(old)
+    }
 }
+
+/// Why a service cannot move ([`Registry::relocate`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MoveError {
+    /// No service has the id.
+    UnknownService(crate::model::UnknownService),
+    /// The port lies in no group (outside the block, or in a gap between groups).
+    NoGroup {
+        /// The port.
+        port: u16,
+        /// The block.
+        block: crate::model::Block,
+    },
+    /// The port is another service's.
+    Claim(ClaimError),
+}
+
+impl fmt::Display for MoveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MoveError::UnknownService(e) => write!(f, "{e}"),
+            MoveError::NoGroup { port, block } if !block.contains(*port) => {
+                write!(f, "port {port} lies outside the block {block}")
+            }
+            MoveError::NoGroup { port, .. } => write!(f, "port {port} lies in no group"),
+            MoveError::Claim(ClaimError::PortTaken { port, owner, owner_name, group, next_free, .. }) => {
+                write!(f, "port {port} belongs to `{owner}` ({owner_name}); {}", next_free_text(group, *next_free))
+            }
+            MoveError::Claim(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for MoveError {}

@@ -64,10 +64,25 @@ impl fmt::Display for Discovery {
     }
 }
 
-/// The nearest directory at or above `start` that holds `Cargo.lock` or `.git`.
+/// The repository root of `start`: the nearest directory at or above it that holds `.git`;
+/// with no `.git` above, the nearest that holds `Cargo.lock`. A monorepo whose Cargo workspace
+/// is a subdirectory (`services/`) thus shares one root, and one `ports.json`, with its
+/// TypeScript and scripts.
+///
+/// ```
+/// let repo = tempfile::tempdir()?;
+/// let services = repo.path().join("services");
+/// std::fs::create_dir_all(services.join("gateway"))?;
+/// std::fs::write(services.join("Cargo.lock"), "")?;
+/// assert_eq!(ports_core::find_root(&services.join("gateway")), Some(services.clone()));
+/// std::fs::create_dir(repo.path().join(".git"))?;
+/// assert_eq!(ports_core::find_root(&services.join("gateway")).as_deref(), Some(repo.path()));
+/// # Ok::<(), std::io::Error>(())
+/// ```
 #[must_use]
 pub fn find_root(start: &Path) -> Option<PathBuf> {
-    start.ancestors().find(|dir| dir.join("Cargo.lock").exists() || dir.join(".git").exists()).map(Path::to_path_buf)
+    let holding = |marker: &str| start.ancestors().find(|dir| dir.join(marker).exists()).map(Path::to_path_buf);
+    holding(".git").or_else(|| holding("Cargo.lock"))
 }
 
 /// Finds the registry for a crate or a directory.

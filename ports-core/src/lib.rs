@@ -34,7 +34,7 @@ mod serde_impls;
 mod service;
 mod validate;
 
-pub use claim::{Claim, ClaimError, ClaimField};
+pub use claim::{Claim, ClaimError, ClaimField, MoveError};
 pub use discover::{discover, find_root, registry_in_force, Discovery, Origin, REGISTRY_FILE};
 pub use error::{escape_control, EntryKind, Problem, RegistryError, PROBLEMS_SHOWN};
 pub use file::{decode, file_kind, read_bytes, read_text, ReadError, CONFIG_LIMIT, PSEUDO_LIMIT, REGISTRY_LIMIT};

@@ -8,8 +8,11 @@ pub mod doc;
 pub mod export;
 pub mod init;
 pub mod list;
+pub mod move_service;
 pub mod next;
+pub mod remove;
 pub mod resolve;
+pub mod set;
 pub mod status;
 
 /// The line that says which registry a command used, for its text output.

@@ -83,6 +83,24 @@ pub struct ScanReport {
     pub incomplete: bool,
     /// Whether `hard-coded` findings are problems.
     pub strict: bool,
+    /// With `--fix`: what was rewritten (or, with `--dry-run`, would be).
+    pub fix: Option<FixReport>,
+}
+
+/// What `scan --fix` rewrote.
+#[derive(Debug, Default, Serialize)]
+pub struct FixReport {
+    /// Whether nothing was written.
+    pub dry_run: bool,
+    /// Each number rewritten.
+    pub fixed: Vec<crate::edit::Location>,
+    /// How many files.
+    pub files: usize,
+    /// Files that changed between the scan and the write: not rewritten (exit 2).
+    pub changed: Vec<String>,
+    /// The unified diff, with `--dry-run`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
 }
 
 impl std::fmt::Debug for ScanReport {
@@ -114,6 +132,21 @@ impl ScanReport {
     }
 
     fn write_text(&self, out: &mut dyn Write, index: &Index<'_>) -> io::Result<()> {
+        if let Some(fix) = &self.fix {
+            if let Some(diff) = &fix.diff {
+                out.write_all(diff.as_bytes())?;
+            }
+            let verb = if fix.dry_run { "would fix" } else { "fixed" };
+            writeln!(out, "{verb} {} number(s) in {} file(s)", fix.fixed.len(), fix.files)?;
+            if !fix.dry_run {
+                for at in &fix.fixed {
+                    writeln!(out, "  {at}")?;
+                }
+            }
+            for file in &fix.changed {
+                writeln!(out, "not fixed: {} changed during the scan", escape_control(file))?;
+            }
+        }
         for (file, f) in self.findings() {
             let kind = if self.is_problem(f.kind) { red(f.kind.as_str()) } else { f.kind.as_str().to_owned() };
             write!(out, "{}:{}:{}: {kind}: {}", escape_control(&file.path), f.line, f.column, f.message(index))?;
@@ -187,6 +220,9 @@ impl Serialize for ScanReport {
         s.serialize_field("skipped", &self.skipped)?;
         s.serialize_field("warnings", &self.warnings)?;
         s.serialize_field("findings", &FindingsJson(self, &index))?;
+        if let Some(fix) = &self.fix {
+            s.serialize_field("fix", fix)?;
+        }
         s.end()
     }
 }
@@ -199,7 +235,7 @@ impl Report for ScanReport {
     }
 
     fn code(&self) -> u8 {
-        if self.incomplete {
+        if self.incomplete || self.fix.as_ref().is_some_and(|f| !f.changed.is_empty()) {
             2
         } else {
             u8::from(self.findings().any(|(_, f)| self.is_problem(f.kind)))
@@ -383,12 +419,22 @@ pub fn scan(located: &Located, args: &ScanArgs) -> Result<ScanReport, Failure> {
     let registry = located.load()?;
     let scope = Scope::new(located, &args.paths, &args.exclude)?;
     let index = Index::new(&registry);
+    let fix = args.fix.then(|| fix(&scope, &index, args.dry_run)).transpose()?;
+    // With --dry-run nothing changed: what would be fixed is not reported as left.
+    let fixed: std::collections::HashSet<(String, u32, u32)> = match &fix {
+        Some(fix) if fix.dry_run => fix.fixed.iter().map(|l| (l.path.clone(), l.line, l.column)).collect(),
+        _ => std::collections::HashSet::new(),
+    };
     let files = Mutex::new(Vec::new());
     let walked = scope.for_each_text(&|path, bytes| {
+        let shown = relative(path, &scope.root);
         let style = Style::of(path);
         let mut found = FileFindings { path: String::new(), style, strings: Vec::new(), findings: Vec::new() };
         text::scan_text(&index, bytes, style, |o| {
-            if let Some((kind, cause)) = o.verdict.finding {
+            if let (false, Some((kind, cause))) = (o.ignored, o.verdict.finding) {
+                if !fixed.is_empty() && fixed.contains(&(shown.clone(), o.line, o.column)) {
+                    return;
+                }
                 let cause = cause.map(|s| {
                     found.strings.push(s.into());
                     u32::try_from(found.strings.len() - 1).unwrap_or(u32::MAX)
@@ -397,7 +443,7 @@ pub fn scan(located: &Located, args: &ScanArgs) -> Result<ScanReport, Failure> {
             }
         });
         if !found.findings.is_empty() {
-            found.path = relative(path, &scope.root);
+            found.path = shown;
             found.findings.shrink_to_fit();
             files.lock().unwrap_or_else(PoisonError::into_inner).push(found);
         }
@@ -415,5 +461,125 @@ pub fn scan(located: &Located, args: &ScanArgs) -> Result<ScanReport, Failure> {
         warnings: walked.warnings,
         incomplete: walked.incomplete,
         strict: args.strict,
+        fix,
     })
+}
+
+/// `scan --fix`: each number that contradicts the registered service named on its line (or
+/// the `#[service]` claim it is in) rewritten to that service's port — and a claim's group to
+/// the port's group — written (every file prepared first) or, with `dry_run`, diffed.
+fn fix(scope: &Scope, index: &Index<'_>, dry_run: bool) -> Result<FixReport, Failure> {
+    let registry = index.registry;
+    let rewrite = scope.rewrite(index, &|o| match (o.ignored, o.verdict.fix) {
+        (false, Some(port)) if port != o.literal.port => {
+            let mut ranges = vec![(o.literal.start..o.literal.end, port.to_string())];
+            if let (Some((start, end)), Some(group)) = (o.claim.and_then(|c| c.group), registry.group_of(port)) {
+                ranges.push((start..end, group.id.clone()));
+            }
+            Decision::Rewrite(ranges)
+        }
+        _ => Decision::Skip,
+    });
+    let mut report = FixReport { dry_run, files: rewrite.edits.len(), ..FixReport::default() };
+    if dry_run {
+        let mut diff = String::new();
+        for file in &rewrite.edits {
+            diff.push_str(&crate::edit::unified_diff(&file.path, &file.original, &file.edited()));
+        }
+        report.diff = Some(diff);
+    } else {
+        report.changed = crate::edit::write_all(&rewrite.edits)?.changed;
+    }
+    report.fixed = rewrite.rewritten;
+    Ok(report)
+}
+
+/// What a rewrite does with one literal.
+#[derive(Debug)]
+pub enum Decision {
+    /// Nothing: not a literal this rewrite is about.
+    Skip,
+    /// Replace these byte ranges (absolute in the file) with these texts.
+    Rewrite(Vec<(std::ops::Range<usize>, String)>),
+    /// A literal this rewrite is about but leaves alone, and why (for the report).
+    Leave(String),
+}
+
+/// A literal a rewrite left, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Left {
+    /// Where.
+    #[serde(flatten)]
+    pub at: crate::edit::Location,
+    /// Why it was left.
+    pub reason: String,
+}
+
+/// What a rewrite over the scope found to do.
+#[derive(Debug, Default)]
+pub struct Rewrite {
+    /// Each file's edits, files in path order.
+    pub edits: Vec<crate::edit::FileEdit>,
+    /// Where each rewritten literal is, in order.
+    pub rewritten: Vec<crate::edit::Location>,
+    /// The literals left, in order.
+    pub left: Vec<Left>,
+    /// Files skipped (binary, not UTF-8, too large).
+    pub skipped: usize,
+    /// Warnings of the walk.
+    pub warnings: Vec<String>,
+    /// Whether something could not be read.
+    pub incomplete: bool,
+}
+
+impl Scope {
+    /// Runs the scan pipeline over the scope and asks `decide` about every literal: the edits
+    /// of every file, and what was left. The basis of `move`, `remove` and `scan --fix`.
+    pub fn rewrite(&self, index: &Index<'_>, decide: &(dyn Fn(&text::Occurrence<'_>) -> Decision + Sync)) -> Rewrite {
+        type PerFile = (crate::edit::FileEdit, Vec<crate::edit::Location>, Vec<Left>);
+        let files: Mutex<Vec<PerFile>> = Mutex::new(Vec::new());
+        let walked = self.for_each_text(&|path, bytes| {
+            let shown = relative(path, &self.root);
+            let at = |o: &text::Occurrence<'_>| crate::edit::Location {
+                path: shown.clone(),
+                line: o.line,
+                column: o.column,
+            };
+            let mut replacements = Vec::new();
+            let mut rewritten = Vec::new();
+            let mut left = Vec::new();
+            text::scan_text(index, bytes, Style::of(path), |o| match decide(&o) {
+                Decision::Skip => {}
+                Decision::Rewrite(ranges) => {
+                    rewritten.push(at(&o));
+                    replacements.extend(ranges);
+                }
+                Decision::Leave(reason) => left.push(Left { at: at(&o), reason }),
+            });
+            if replacements.is_empty() && left.is_empty() {
+                return;
+            }
+            replacements.sort_by_key(|(range, _)| range.start);
+            replacements.dedup_by_key(|(range, _)| range.start);
+            let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+            let edit = crate::edit::FileEdit { real, path: shown.clone(), original: bytes.to_vec(), replacements };
+            files.lock().unwrap_or_else(PoisonError::into_inner).push((edit, rewritten, left));
+        });
+        let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
+        files.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        let mut rewrite = Rewrite {
+            skipped: walked.skipped,
+            warnings: walked.warnings,
+            incomplete: walked.incomplete,
+            ..Rewrite::default()
+        };
+        for (edit, rewritten, left) in files {
+            rewrite.rewritten.extend(rewritten);
+            rewrite.left.extend(left);
+            if !edit.replacements.is_empty() {
+                rewrite.edits.push(edit);
+            }
+        }
+        rewrite
+    }
 }

@@ -23,6 +23,8 @@ pub struct Occurrence<'a> {
     pub verdict: Verdict<'a>,
     /// The `#[service]` claim it is the port of.
     pub claim: Option<&'a RustClaim>,
+    /// Whether its line holds `ports:ignore`: not classified, left as it is by every rewrite.
+    pub ignored: bool,
 }
 
 /// Characters in UTF-8 bytes: the bytes that do not continue a character.
@@ -30,7 +32,8 @@ fn chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
-/// Calls `sink` for every port literal of `text` outside `ports:ignore` lines, in order.
+/// Calls `sink` for every port literal of `text`, in order; those on `ports:ignore` lines are
+/// marked `ignored` and not classified.
 pub fn scan_text(index: &Index<'_>, text: &[u8], style: Style, mut sink: impl FnMut(Occurrence<'_>)) {
     let lexer = Lexer::new(index.registry.block);
     let claims = if style == Style::Rust { claims(text) } else { Vec::new() };
@@ -49,14 +52,12 @@ pub fn scan_text(index: &Index<'_>, text: &[u8], style: Style, mut sink: impl Fn
             batch.push(next);
         }
         let line = &text[line_start..line_end];
-        if memchr::memmem::find(line, IGNORE_MARK).is_some() {
-            continue;
-        }
+        let ignored = memchr::memmem::find(line, IGNORE_MARK).is_some();
         let relative: Vec<Literal> = batch
             .iter()
             .map(|l| Literal { start: l.start - line_start, end: l.end - line_start, port: l.port })
             .collect();
-        let names = index.names(line);
+        let names = if ignored { Vec::new() } else { index.names(line) };
         let attributed = attribute(&relative, &names);
         let (mut column, mut column_at) = (1, line_start);
         for (literal, named) in batch.iter().zip(attributed) {
@@ -73,13 +74,15 @@ pub fn scan_text(index: &Index<'_>, text: &[u8], style: Style, mut sink: impl Fn
             });
             let cx =
                 Context { port: literal.port, style, named, owner_on_line, claim: claim.and_then(|c| c.id.as_deref()) };
-            let verdict = classify(index, &cx);
+            let verdict =
+                if ignored { Verdict { belongs_to: None, finding: None, fix: None } } else { classify(index, &cx) };
             sink(Occurrence {
                 literal: *literal,
                 line: u32::try_from(line_no).unwrap_or(u32::MAX),
                 column: u32::try_from(column).unwrap_or(u32::MAX),
                 verdict,
                 claim,
+                ignored,
             });
         }
     }
