@@ -1,0 +1,377 @@
+//! `ports move`, `remove`, `set` and `scan --fix` on a polyglot repository: what follows the
+//! registry, what is left and listed, bytes kept but for the digits, nothing written on a bad
+//! request, `--dry-run` writing nothing, two moves at once, and a move there and back giving
+//! back every byte.
+
+use std::path::Path;
+use std::process::Output;
+
+use proptest::prelude::*;
+
+mod support;
+
+use support::{json, project, run, text};
+
+fn write(root: &Path, path: &str, bytes: &[u8]) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
+
+fn read(root: &Path, path: &str) -> Vec<u8> {
+    std::fs::read(root.join(path)).unwrap()
+}
+
+/// The monorepo's shape: scripts and docs at the root, TypeScript in packages/, the Cargo
+/// workspace in services/ (its own Cargo.lock), one ports.json at the root.
+fn monorepo() -> tempfile::TempDir {
+    let dir = project();
+    let root = dir.path();
+    assert!(run(root, &["init"]).status.success());
+    write(
+        root,
+        "ops.sh",
+        b"#!/bin/sh\nREDIS_PORT=\"${REDIS_PORT:-4410}\"\nexport GATEWAY_PORT=4410\ncurl localhost:4410 # ports:ignore\necho \"zero-gateway (4437)\"\nX=44100 Y=4410ms Z=1.4410.2\n",
+    );
+    write(root, ".env", b"\xef\xbb\xbfGATEWAY_PORT=4410\r\nCHANNELS_PORT=4411\r\n");
+    write(root, "packages/web/src/config.ts", b"export const gateway = { port: 4410 };\n");
+    write(root, "deploy/compose.yaml", b"services:\n  gateway:\n    ports: [\"4410:4410\"]\n");
+    write(root, "deploy/settings.toml", b"[gateway]\nport = 4410\n");
+    write(root, "deploy/settings.json", b"{ \"gateway\": { \"port\": 4410 } }\n");
+    write(root, "docs/RUNBOOK.md", b"| 4410 | Zero Gateway |\nZero Channels listens on 4417\n");
+    write(root, "services/Cargo.lock", b"");
+    write(
+        root,
+        "services/gateway/src/lib.rs",
+        b"#[ports_macros::service(\n    port = 4410,\n    group = \"rust\",\n)]\npub struct ZeroGateway;\n",
+    );
+    write(root, "image.bin", b"\x00PORT=4410\x00");
+    write(root, ".gitignore", b"build/\n");
+    write(root, "build/out.sh", b"PORT=4410\n");
+    dir
+}
+
+fn ok(o: &Output) {
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
+}
+
+#[test]
+fn move_rewrites_what_belongs_to_the_service_and_lists_what_it_left() {
+    let dir = monorepo();
+    let root = dir.path();
+    let o = run(root, &["move", "zero-gateway", "4433", "--json"]);
+    ok(&o);
+    let v = json(&o);
+    assert_eq!((v["from"].as_u64(), v["to"].as_u64()), (Some(4410), Some(4433)));
+    assert_eq!((v["from_group"].as_str(), v["group"].as_str()), (Some("rust"), Some("integration")));
+    let rewritten: Vec<String> =
+        v["rewritten"].as_array().unwrap().iter().map(|l| l["path"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(
+        rewritten,
+        [
+            ".env",
+            "deploy/compose.yaml",
+            "deploy/compose.yaml",
+            "deploy/settings.json",
+            "deploy/settings.toml",
+            "docs/RUNBOOK.md",
+            "ops.sh",
+            "packages/web/src/config.ts",
+            "services/gateway/src/lib.rs",
+        ]
+    );
+    let left: Vec<(String, u64)> = v["left"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| (l["path"].as_str().unwrap().to_owned(), l["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(left, [("ops.sh".to_owned(), 2), ("ops.sh".to_owned(), 4)]);
+    assert!(v["left"][0]["reason"].as_str().unwrap().contains("REDIS_PORT"), "{}", v["left"][0]);
+
+    // Bytes kept but for the digits: BOM, CRLF, non-ports, the foreign and ignored lines.
+    assert_eq!(read(root, ".env"), b"\xef\xbb\xbfGATEWAY_PORT=4433\r\nCHANNELS_PORT=4411\r\n");
+    assert_eq!(
+        text(&read(root, "ops.sh")),
+        "#!/bin/sh\nREDIS_PORT=\"${REDIS_PORT:-4410}\"\nexport GATEWAY_PORT=4433\ncurl localhost:4410 # ports:ignore\necho \"zero-gateway (4437)\"\nX=44100 Y=4410ms Z=1.4410.2\n"
+    );
+    assert_eq!(
+        text(&read(root, "services/gateway/src/lib.rs")),
+        "#[ports_macros::service(\n    port = 4433,\n    group = \"integration\",\n)]\npub struct ZeroGateway;\n"
+    );
+    assert_eq!(read(root, "build/out.sh"), b"PORT=4410\n", "an ignored file stays");
+    assert_eq!(read(root, "image.bin"), b"\x00PORT=4410\x00", "a binary file stays");
+    // The registry follows, and the crate in services/ sees it (the root is the .git's).
+    let listed = json(&run(&root.join("services/gateway"), &["list", "--json"]));
+    assert_eq!(listed["registry"], "ports.json", "named from the root");
+    let gateway = listed["services"].as_array().unwrap().iter().find(|s| s["id"] == "zero-gateway").unwrap().clone();
+    assert_eq!((gateway["port"].as_u64(), gateway["group"].as_str()), (Some(4433), Some("integration")));
+    // Nothing left behind in the work tree.
+    let strays: Vec<String> =
+        walk(root).into_iter().filter(|p| p.ends_with(".json.lock") || p.contains("ports-tmp")).collect();
+    assert_eq!(strays, Vec::<String>::new());
+}
+
+fn walk(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                if entry.file_name() != ".git" {
+                    stack.push(path);
+                }
+            } else {
+                out.push(path.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
+    walk(root).into_iter().map(|p| (p.clone(), read(root, &p))).collect()
+}
+
+#[test]
+fn dry_run_prints_one_diff_registry_first_and_writes_nothing() {
+    let dir = monorepo();
+    let root = dir.path();
+    let before = snapshot(root);
+    let o = run(root, &["move", "zero-gateway", "4433", "--dry-run"]);
+    ok(&o);
+    let out = text(&o.stdout);
+    assert!(out.starts_with("--- a/ports.json\n+++ b/ports.json\n"), "{out}");
+    assert!(out.contains("--- a/ops.sh\n+++ b/ops.sh\n"), "{out}");
+    assert!(out.contains("-export GATEWAY_PORT=4410\n+export GATEWAY_PORT=4433\n"), "{out}");
+    assert!(
+        out.contains("-    port = 4410,\n-    group = \"rust\",\n+    port = 4433,\n+    group = \"integration\",\n"),
+        "{out}"
+    );
+    assert!(out.contains("would rewrite 9 occurrence(s) of 4410 in 8 file(s)"), "{out}");
+    assert!(out.contains("left 2 occurrence(s) of 4410 as they are:"), "{out}");
+    assert_eq!(snapshot(root), before, "--dry-run wrote something");
+}
+
+#[test]
+fn a_bad_move_is_exit_2_and_writes_nothing() {
+    let dir = monorepo();
+    let root = dir.path();
+    let before = snapshot(root);
+    for (args, says) in [
+        (&["move", "zero-gateway", "4411"][..], "port 4411 belongs to `zero-channels` (Zero Channels)"),
+        (&["move", "zero-gateway", "4450"], "port 4450 lies outside the block 4400-4449"),
+        (&["move", "zero-gatewya", "4433"], "zero-gatewya"),
+        (&["move", "zero-gateway", "4433", "nope"], "no such file or directory: nope"),
+        (&["move", "zero-gateway", "99999"], "99999"),
+    ] {
+        let o = run(root, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stderr));
+        assert!(text(&o.stderr).contains(says), "{args:?}: {}", text(&o.stderr));
+        assert_eq!(snapshot(root), before, "{args:?} wrote something");
+    }
+    // The embedded registry cannot be moved in.
+    let bare = project();
+    let o = run(bare.path(), &["move", "zero-gateway", "4433"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("run `ports init`"), "{}", text(&o.stderr));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_that_cannot_be_written_leaves_everything_as_it_was() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = monorepo();
+    let root = dir.path();
+    let before = snapshot(root);
+    let locked = root.join("packages/web/src");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let o = run(root, &["move", "zero-gateway", "4433"]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if o.status.success() {
+        return; // root writes anywhere: nothing to see
+    }
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(err.contains("packages/web/src/config.ts") && err.contains("no file was changed"), "{err}");
+    assert_eq!(snapshot(root), before);
+}
+
+#[test]
+fn two_moves_at_once_lose_nothing() {
+    let dir = monorepo();
+    let root = dir.path();
+    let a = support::cmd(root, &["move", "zero-gateway", "4433"]).spawn().unwrap();
+    let b = support::cmd(root, &["move", "zero-channels", "4434"]).spawn().unwrap();
+    for mut child in [a, b] {
+        assert!(child.wait().unwrap().success());
+    }
+    let v = json(&run(root, &["list", "--json"]));
+    let port = |id: &str| v["services"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap()["port"].as_u64();
+    assert_eq!((port("zero-gateway"), port("zero-channels")), (Some(4433), Some(4434)));
+    assert_eq!(read(root, ".env"), b"\xef\xbb\xbfGATEWAY_PORT=4433\r\nCHANNELS_PORT=4434\r\n");
+}
+
+#[test]
+fn remove_lists_what_is_left_and_frees_the_port() {
+    let dir = monorepo();
+    let root = dir.path();
+    let o = run(root, &["remove", "zero-gateway"]);
+    ok(&o);
+    let out = text(&o.stdout);
+    assert!(out.starts_with("removed `zero-gateway`; port 4410 is free\n"), "{out}");
+    assert!(out.contains("  ops.sh:3:21\n"), "{out}");
+    assert!(out.contains("  services/gateway/src/lib.rs:2:12\n"), "{out}");
+    assert!(!out.contains("ops.sh:2:"), "REDIS_PORT's line names someone else: {out}");
+    assert_eq!(text(&run(root, &["next", "rust"]).stdout), "4410\n");
+    assert_eq!(run(root, &["remove", "zero-gateway"]).status.code(), Some(2));
+}
+
+#[test]
+fn set_edits_a_service_and_adds_aliases_validated_like_add() {
+    let dir = monorepo();
+    let root = dir.path();
+    ok(&run(
+        root,
+        &[
+            "set",
+            "zero-gateway",
+            "--name",
+            "Zero Edge",
+            "--add-env",
+            "ZERO_GATEWAY_PORT",
+            "--add-config",
+            "zero.gateway",
+        ],
+    ));
+    let v = json(&run(root, &["list", "--json"]));
+    let gw = v["services"].as_array().unwrap().iter().find(|s| s["id"] == "zero-gateway").unwrap().clone();
+    assert_eq!(gw["name"], "Zero Edge");
+    assert_eq!(gw["env"], serde_json::json!(["GATEWAY_PORT", "ZERO_GATEWAY_PORT"]));
+    assert_eq!(gw["config"], serde_json::json!(["gateway", "zero.gateway"]));
+    let before = snapshot(root);
+    let o = run(root, &["set", "zero-gateway", "--add-env", "CHANNELS_PORT"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("CHANNELS_PORT"), "{}", text(&o.stderr));
+    assert_eq!(run(root, &["set", "nope", "--name", "X"]).status.code(), Some(2));
+    assert_eq!(snapshot(root), before);
+}
+
+#[test]
+fn scan_fix_rewrites_contradictions_and_reports_the_rest() {
+    let dir = monorepo();
+    let root = dir.path();
+    let before = snapshot(root);
+    let o = run(root, &["scan", "--fix", "--dry-run"]);
+    let out = text(&o.stdout);
+    assert!(out.contains("-echo \"zero-gateway (4437)\"\n+echo \"zero-gateway (4410)\"\n"), "{out}");
+    assert!(out.contains("-Zero Channels listens on 4417\n+Zero Channels listens on 4411\n"), "{out}");
+    assert!(out.contains("would fix 2 number(s) in 2 file(s)"), "{out}");
+    assert_eq!(o.status.code(), Some(1), "REDIS_PORT is still a problem: {out}");
+    assert_eq!(snapshot(root), before);
+    let o = run(root, &["scan", "--fix"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&read(root, "ops.sh")).contains("echo \"zero-gateway (4410)\""));
+    assert!(text(&read(root, "docs/RUNBOOK.md")).contains("Zero Channels listens on 4411"));
+    // What is left is the foreign name: one mismatch.
+    let v = json(&run(root, &["scan", "--json"]));
+    let kinds: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["kind"].as_str())
+        .filter(|k| *k != "hard-coded")
+        .collect();
+    assert_eq!(kinds, ["mismatch"]);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// When the new port occurs nowhere before, moving there and back gives back every byte.
+    #[test]
+    fn a_move_there_and_back_is_the_identity(
+        lines in proptest::collection::vec(
+            prop_oneof![
+                Just("GATEWAY_PORT=4410".to_owned()),
+                Just("REDIS_PORT=4410".to_owned()),
+                Just("zero-gateway on 4410, channels on 4411".to_owned()),
+                Just("x 44100 4410ms 1.4410.2 y".to_owned()),
+                Just("curl :4410 # ports:ignore".to_owned()),
+                "[a-z :=]{0,20}",
+            ],
+            0..12,
+        ),
+        crlf in any::<bool>(),
+        bom in any::<bool>(),
+    ) {
+        let dir = project();
+        let root = dir.path();
+        prop_assert!(run(root, &["init"]).status.success());
+        let eol = if crlf { "\r\n" } else { "\n" };
+        let mut bytes = if bom { b"\xef\xbb\xbf".to_vec() } else { Vec::new() };
+        bytes.extend_from_slice(lines.join(eol).as_bytes());
+        write(root, "a.sh", &bytes);
+        write(root, "docs/b.md", &bytes);
+        let before = snapshot(root);
+        prop_assert!(run(root, &["move", "zero-gateway", "4436"]).status.success());
+        prop_assert!(run(root, &["move", "zero-gateway", "4410"]).status.success());
+        prop_assert_eq!(snapshot(root), before);
+    }
+}
+
+/// The workspace of this repository (for path dependencies on its crates).
+fn workspace() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn cargo_check(dir: &Path) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--offline"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", workspace().join("target/tests/replan"))
+        .env_remove("PORTS_REGISTRY")
+        .output()
+        .unwrap();
+    (out.status.success(), text(&out.stderr))
+}
+
+#[test]
+fn a_crate_in_services_still_compiles_after_a_move() {
+    let dir = project();
+    let root = dir.path();
+    assert!(run(root, &["init"]).status.success());
+    let ws = workspace();
+    let crate_dir = root.join("services/gateway");
+    write(
+        root,
+        "services/gateway/Cargo.toml",
+        format!(
+            "[package]\nname = \"gateway\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n[dependencies]\nports-core = {{ path = {:?} }}\nports-macros = {{ path = {:?} }}\n\n[workspace]\n",
+            ws.join("ports-core"),
+            ws.join("ports-macros")
+        )
+        .as_bytes(),
+    );
+    std::fs::copy(ws.join("Cargo.lock"), crate_dir.join("Cargo.lock")).unwrap();
+    write(
+        root,
+        "services/gateway/src/main.rs",
+        b"use ports_core::Service;\n\n#[ports_macros::service(\n    port = 4410,\n    group = \"rust\",\n)]\npub struct ZeroGateway;\n\nfn main() {\n    println!(\"{}\", ZeroGateway::PORT);\n}\n",
+    );
+    let (ok, err) = cargo_check(&crate_dir);
+    assert!(ok, "before the move: {err}");
+    let o = run(root, &["move", "zero-gateway", "4433"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
+    let main = text(&read(root, "services/gateway/src/main.rs"));
+    assert!(main.contains("port = 4433,\n    group = \"integration\","), "{main}");
+    let (ok, err) = cargo_check(&crate_dir);
+    assert!(ok, "after the move: {err}");
+    // The registry alone moved (a hand edit half-way) does not compile: the claim is checked.
+    std::fs::write(crate_dir.join("src/main.rs"), main.replace("port = 4433", "port = 4410")).unwrap();
+    let (ok, err) = cargo_check(&crate_dir);
+    assert!(!ok && err.contains("4410"), "a stale claim must fail: {err}");
+}
