@@ -407,7 +407,11 @@ impl RegistryEdit {
         if let Err(e) = self.registry.validate() {
             return Err(Failure::problem(format!("the change would break the registry; nothing written: {e}")));
         }
-        Ok(like_original(&self.registry.to_json_pretty(), &self.original))
+        let text = self
+            .registry
+            .to_json_pretty()
+            .map_err(|e| Failure::usage(format!("cannot write {}: {e}; nothing written", self.name)))?;
+        Ok(like_original(&text, &self.original))
     }
 
     /// The registry file, its symlinks followed.

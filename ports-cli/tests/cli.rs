@@ -5,22 +5,9 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use serde_json::Value;
+mod support;
 
-fn ports(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ports"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("PORTS_REGISTRY")
-        .env_remove("CODECODER_CONFIG")
-        .env_remove("GATEWAY_PORT")
-        .env_remove("CHANNELS_PORT")
-        .env_remove("WORKFLOW_PORT")
-        .env("HOME", dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+use support::{json, project, run as ports};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -32,17 +19,6 @@ fn stderr(o: &Output) -> String {
 
 fn code(o: &Output) -> i32 {
     o.status.code().unwrap()
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
-}
-
-/// A directory that is its own root (it holds `.git`), so discovery never looks above it.
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    dir
 }
 
 fn small_registry(start: u16) -> String {

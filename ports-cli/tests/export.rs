@@ -1,24 +1,12 @@
 //! `ports export env|ts`: deterministic output, `--out`, `--check`, and the output read by the
 //! tools it is for (`sh`; `tsc --strict` where a TypeScript compiler is available).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn ports(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ports"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("PORTS_REGISTRY")
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+mod support;
 
-fn project() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    dir
-}
+use support::{project, run as ports};
 
 const CUSTOM: &str = r#"{
   "name": "Shop \"Main\"",

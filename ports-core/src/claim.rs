@@ -301,7 +301,7 @@ impl Registry {
         let group = self.require_group(group).map_err(ClaimError::UnknownGroup)?;
         match port {
             Some(port) => self.port_available(group, port, id).map(|()| port),
-            None => self.free_ports(group).next().ok_or_else(|| ClaimError::GroupFull { group: group.clone() }),
+            None => self.first_free(group).ok_or_else(|| ClaimError::GroupFull { group: group.clone() }),
         }
     }
 
@@ -313,7 +313,7 @@ impl Registry {
                 port,
                 group: group.clone(),
                 actual: self.group_of(port).cloned(),
-                next_free: self.free_ports(group).next(),
+                next_free: self.first_free(group),
                 block: self.block,
             });
         }
@@ -324,7 +324,7 @@ impl Registry {
                 owner_name: owner.name.clone(),
                 id: id.to_owned(),
                 group: group.id.clone(),
-                next_free: self.free_ports(group).next(),
+                next_free: self.first_free(group),
             }),
             _ => Ok(()),
         }

@@ -3,8 +3,6 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use serde_core::Serialize;
-
 /// The host a service binds when the config file names none.
 pub const DEFAULT_HOST: &str = "127.0.0.1";
 
@@ -330,11 +328,19 @@ impl Registry {
         group.ports().filter(move |p| !taken.contains(p))
     }
 
+    /// The lowest port of `group` that no service has: the standard's rule for a new port, the
+    /// one place it is computed ([`Registry::next_free`] by id, the claim errors' "next free
+    /// port", `ports add` and `ports next`).
+    #[must_use]
+    pub fn first_free(&self, group: &Group) -> Option<u16> {
+        self.free_ports(group).next()
+    }
+
     /// Adds `entry` after the last service with a lower port, so that a file kept in port order
     /// stays so (`ports add`, `ports move`). Not validated: call [`Registry::validate`].
     ///
     /// ```
-    /// let mut registry = ports_core::Registry::embedded();
+    /// let mut registry = ports_core::Registry::embedded().clone();
     /// registry.insert_in_port_order(ports_core::ServiceEntry::new(4413, "zero-trading", "Zero Trading", "rust"));
     /// let at = registry.services.iter().position(|s| s.id == "zero-trading").unwrap();
     /// assert_eq!(registry.services[at - 1].port, 4412);
@@ -364,7 +370,7 @@ impl Registry {
     /// [`UnknownGroup`] when no group has this id.
     pub fn next_free(&self, group: &str) -> Result<Option<u16>, UnknownGroup> {
         let group = self.require_group(group)?;
-        Ok(self.free_ports(group).next())
+        Ok(self.first_free(group))
     }
 
     /// The registered service id closest to `id` (a typo suggestion), if any is close.
@@ -372,44 +378,6 @@ impl Registry {
     pub fn closest_service(&self, id: &str) -> Option<&ServiceEntry> {
         let best = closest(id, self.services.iter().map(|s| s.id.as_str()))?;
         self.service(best)
-    }
-
-    /// The registry as JSON in its canonical layout: one key per line at the top level, one
-    /// group or service per line, fields in model order, two-space indent, a final newline. This
-    /// is how `ports init` and `ports add` write files, so that an added service is a one-line
-    /// diff.
-    ///
-    /// ```
-    /// let text = ports_core::Registry::embedded().to_json_pretty();
-    /// assert_eq!(text, ports_core::Registry::EMBEDDED_JSON);
-    /// ```
-    #[must_use]
-    pub fn to_json_pretty(&self) -> String {
-        fn line<T: Serialize>(value: &T) -> String {
-            let mut out = Vec::new();
-            let mut ser = serde_json::Serializer::with_formatter(&mut out, Inline);
-            // Strings, integers, options and flat structs into a Vec: this cannot fail.
-            if value.serialize(&mut ser).is_err() {
-                return "null".to_owned();
-            }
-            String::from_utf8(out).unwrap_or_default()
-        }
-        fn list<T: Serialize>(items: &[T]) -> String {
-            if items.is_empty() {
-                return "[]".to_owned();
-            }
-            let lines: Vec<String> = items.iter().map(|item| format!("    {}", line(item))).collect();
-            format!("[\n{}\n  ]", lines.join(",\n"))
-        }
-        let mut fields = Vec::new();
-        if let Some(schema) = &self.schema {
-            fields.push(format!("  \"$schema\": {}", line(schema)));
-        }
-        fields.push(format!("  \"name\": {}", line(&self.name)));
-        fields.push(format!("  \"block\": {}", line(&self.block)));
-        fields.push(format!("  \"groups\": {}", list(&self.groups)));
-        fields.push(format!("  \"services\": {}", list(&self.services)));
-        format!("{{\n{}\n}}\n", fields.join(",\n"))
     }
 }
 
@@ -421,37 +389,4 @@ pub(crate) fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>)
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
-}
-
-/// `{ "key": value, "key": value }` on one line: the layout of one group or service.
-struct Inline;
-
-impl serde_json::ser::Formatter for Inline {
-    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        writer.write_all(b"{ ")
-    }
-
-    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        writer.write_all(b" }")
-    }
-
-    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, first: bool) -> std::io::Result<()> {
-        if first {
-            Ok(())
-        } else {
-            writer.write_all(b", ")
-        }
-    }
-
-    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
-        writer.write_all(b": ")
-    }
-
-    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, first: bool) -> std::io::Result<()> {
-        if first {
-            Ok(())
-        } else {
-            writer.write_all(b", ")
-        }
-    }
 }

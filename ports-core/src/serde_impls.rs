@@ -241,3 +241,77 @@ impl<'de> Deserialize<'de> for ServiceEntry {
         deserializer.deserialize_struct("ServiceEntry", SERVICE_FIELDS, EntryVisitor)
     }
 }
+
+impl Registry {
+    /// The registry as JSON in its canonical layout: one key per line at the top level, one
+    /// group or service per line, fields in model order, two-space indent, a final newline. This
+    /// is how `ports init` and `ports add` write files, so that an added service is a one-line
+    /// diff.
+    ///
+    /// ```
+    /// let text = ports_core::Registry::embedded().to_json_pretty()?;
+    /// assert_eq!(text, ports_core::Registry::EMBEDDED_JSON);
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A value that does not serialize: none of the model's do, so an error here is a bug to
+    /// report, not a registry to fix.
+    pub fn to_json_pretty(&self) -> Result<String, serde_json::Error> {
+        fn line<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
+            let mut out = Vec::new();
+            value.serialize(&mut serde_json::Serializer::with_formatter(&mut out, Inline))?;
+            String::from_utf8(out).map_err(serde_core::ser::Error::custom)
+        }
+        fn list<T: Serialize>(items: &[T]) -> Result<String, serde_json::Error> {
+            if items.is_empty() {
+                return Ok("[]".to_owned());
+            }
+            let lines = items.iter().map(|item| Ok(format!("    {}", line(item)?))).collect::<Result<Vec<_>, _>>()?;
+            Ok(format!("[\n{}\n  ]", lines.join(",\n")))
+        }
+        let mut fields = Vec::new();
+        if let Some(schema) = &self.schema {
+            fields.push(format!("  \"$schema\": {}", line(schema)?));
+        }
+        fields.push(format!("  \"name\": {}", line(&self.name)?));
+        fields.push(format!("  \"block\": {}", line(&self.block)?));
+        fields.push(format!("  \"groups\": {}", list(&self.groups)?));
+        fields.push(format!("  \"services\": {}", list(&self.services)?));
+        Ok(format!("{{\n{}\n}}\n", fields.join(",\n")))
+    }
+}
+
+/// `{ "key": value, "key": value }` on one line: the layout of one group or service.
+struct Inline;
+
+impl serde_json::ser::Formatter for Inline {
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        writer.write_all(b"{ ")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        writer.write_all(b" }")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, first: bool) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, writer: &mut W) -> std::io::Result<()> {
+        writer.write_all(b": ")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, first: bool) -> std::io::Result<()> {
+        if first {
+            Ok(())
+        } else {
+            writer.write_all(b", ")
+        }
+    }
+}

@@ -174,7 +174,7 @@ fn the_no_argument_lease_uses_the_registry_in_force() {
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     let mut registry = Registry::embedded().clone();
     registry.services.push(ports_core::ServiceEntry::new(4441, "zero-e2e-test", "Zero E2E Test", "test"));
-    std::fs::write(dir.path().join("ports.json"), registry.to_json_pretty()).unwrap();
+    std::fs::write(dir.path().join("ports.json"), registry.to_json_pretty().unwrap()).unwrap();
     let output = lease_in_child(dir.path());
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));

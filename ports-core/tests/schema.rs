@@ -36,7 +36,7 @@ fn embedded_registry_matches_the_schema() {
     let v = validator();
     assert_eq!(v.errors(&registry), None);
     // The model's own serialization matches too.
-    let rewritten: Value = serde_json::from_str(&ports_core::Registry::embedded().to_json_pretty()).unwrap();
+    let rewritten: Value = serde_json::from_str(&ports_core::Registry::embedded().to_json_pretty().unwrap()).unwrap();
     assert!(v.is_valid(&rewritten));
 }
 

@@ -101,7 +101,7 @@ fn next_free_is_none_when_full() {
 #[test]
 fn round_trips_through_pretty_json() {
     let r = Registry::embedded();
-    let again = Registry::parse(&r.to_json_pretty()).unwrap();
+    let again = Registry::parse(&r.to_json_pretty().unwrap()).unwrap();
     assert_eq!(&again, r);
 }
 
@@ -376,7 +376,7 @@ fn schema_key_is_kept_first_on_rewrite() {
     let json = registry(GROUPS, "[]").replacen("{ \"name\"", "{ \"$schema\": \"./ports.schema.json\", \"name\"", 1);
     let r = Registry::parse(&json).unwrap();
     assert_eq!(r.schema.as_deref(), Some("./ports.schema.json"));
-    let text = r.to_json_pretty();
+    let text = r.to_json_pretty().unwrap();
     assert!(text.starts_with("{\n  \"$schema\": \"./ports.schema.json\",\n  \"name\": \"T\","), "{text}");
     assert_eq!(Registry::parse(&text).unwrap(), r);
 }

@@ -38,7 +38,7 @@ fn aliases_are_parsed_and_written_back_as_arrays() {
     assert_eq!(gateway.env_names().collect::<Vec<_>>(), ["GATEWAY_PORT", "ZERO_GATEWAY_PORT"]);
     let workflow = registry.service("zero-workflow").unwrap();
     assert_eq!(workflow.config_keys().collect::<Vec<_>>(), ["workflow.webhook", "workflow"]);
-    let text = registry.to_json_pretty();
+    let text = registry.to_json_pretty().unwrap();
     assert!(text.contains(r#""env": ["GATEWAY_PORT", "ZERO_GATEWAY_PORT"], "config": "gateway""#), "{text}");
     assert_eq!(Registry::parse(&text).unwrap(), registry);
 }
