@@ -50,14 +50,26 @@ fn ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// How far past its `service` word a claim (the attribute and the name of the item it is on) is
+/// looked for, and how many path segments before it: each occurrence of the word costs a bounded
+/// amount of work, so a file full of `service(` or `service::` is read in linear time.
+const WINDOW: usize = 8 << 10;
+const MAX_SEGMENTS: usize = 8;
+
 /// A claim whose `service` word starts at `at`.
 fn claim_at(text: &[u8], at: usize) -> Option<RustClaim> {
     if at > 0 && ident_byte(text[at - 1]) || text.get(at + 7).is_some_and(|&b| ident_byte(b)) {
         return None;
     }
+    let text = &text[..text.len().min(at + WINDOW)];
     // Backwards: `#[` then an optional path `a::b::`.
     let mut i = skip_ws_back(text, at);
+    let mut segments = 0;
     while i >= 2 && &text[i - 2..i] == b"::" {
+        segments += 1;
+        if segments > MAX_SEGMENTS {
+            return None;
+        }
         i = skip_ws_back(text, i - 2);
         let start = text[..i].iter().rposition(|&b| !ident_byte(b)).map_or(0, |p| p + 1);
         if start == i {

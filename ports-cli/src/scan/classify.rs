@@ -328,7 +328,13 @@ impl Finding<&str> {
                     claimed.port,
                     owned()
                 ),
-                None => format!("`#[service]` claims port {port} for `{id}`, which is not registered; {}", owned()),
+                // An id not registered is text from the file: its control characters escaped, so
+                // it can neither start a line of output of its own nor drive the terminal.
+                None => format!(
+                    "`#[service]` claims port {port} for `{}`, which is not registered; {}",
+                    ports_core::escape_control(id),
+                    owned()
+                ),
             },
         }
     }

@@ -265,8 +265,14 @@ impl Report for ScanReport {
 pub fn relative(path: &Path, root: &Path) -> String {
     let shown = path.strip_prefix(root).unwrap_or(path);
     let mut text = String::new();
-    for (i, part) in shown.components().enumerate() {
-        if i > 0 {
+    for part in shown.components() {
+        // A path outside the root is absolute: one `/` after its root, not `//` (which a URI
+        // reads as a host).
+        if part == std::path::Component::RootDir {
+            text.push('/');
+            continue;
+        }
+        if !text.is_empty() && !text.ends_with('/') {
             text.push('/');
         }
         text.push_str(&part.as_os_str().to_string_lossy());

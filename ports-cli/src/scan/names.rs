@@ -110,6 +110,8 @@ impl<'r> Index<'r> {
                 }
             }
         }
+        // The registered names, in order of their starts (leftmost matches do not overlap).
+        let registered = found.len();
         for at in memchr::memmem::find_iter(line, b"_PORT") {
             let end = at + 5;
             if line.get(end).is_some_and(|&b| env_byte(b)) {
@@ -120,7 +122,11 @@ impl<'r> Index<'r> {
             let shaped = word.len() > 5
                 && word[0].is_ascii_uppercase()
                 && word.iter().all(|&b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-            if shaped && !found.iter().any(|n| n.start == start && n.end == end) {
+            // Not one already found as a registered env var: a binary search, not a scan of every
+            // name found, so a line of many variables stays linear.
+            let known =
+                found[..registered].binary_search_by_key(&start, |n| n.start).is_ok_and(|i| found[i].end == end);
+            if shaped && !known {
                 found.push(Name { start, end, service: None });
             }
         }

@@ -59,14 +59,22 @@ pub fn scan_text(index: &Index<'_>, text: &[u8], style: Style, mut sink: impl Fn
             .collect();
         let names = if ignored { Vec::new() } else { index.names(line) };
         let attributed = attribute(&relative, &names);
+        // The services the line names by id or human name, once per line (for Markdown).
+        let mut named_on_line: Vec<usize> = Vec::new();
+        if style == Style::Markdown {
+            named_on_line.extend(names.iter().filter_map(|n| match n.service {
+                Some((s, Via::Id | Via::Name)) => Some(s),
+                _ => None,
+            }));
+            named_on_line.sort_unstable();
+            named_on_line.dedup();
+        }
         let (mut column, mut column_at) = (1, line_start);
         for (literal, named) in batch.iter().zip(attributed) {
             column += chars(&text[column_at..literal.start]);
             column_at = literal.start;
             let owner = index.owner(literal.port);
-            let owner_on_line = style == Style::Markdown
-                && owner.is_some()
-                && names.iter().any(|n| matches!(n.service, Some((s, Via::Id | Via::Name)) if Some(s) == owner));
+            let owner_on_line = owner.is_some_and(|o| named_on_line.binary_search(&o).is_ok());
             let claim = claims.binary_search_by_key(&literal.start, |c| c.port.0).ok().map(|i| &claims[i]);
             let named = named.map(|n| {
                 let name = &names[n];
