@@ -41,14 +41,34 @@ impl fmt::Display for Source {
 }
 
 /// A resolved address: where a service listens (or where to reach it), and why.
+///
+/// Built by the [`Resolver`](crate::Resolver) (or [`Endpoint::new`] in a test). It binds and
+/// connects itself: [`bind`](Self::bind) and [`connect`](Self::connect) return std's types, and
+/// an error that names the endpoint, the service, where the port came from and — for a port
+/// that is taken — who holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
+    /// The registry id of the service (`zero-gateway`).
+    pub service: String,
     /// The host (`127.0.0.1` unless the config file says otherwise).
     pub host: String,
     /// The effective port.
     pub port: u16,
     /// Where the port came from.
     pub source: Source,
+    /// Where the host came from: the config file and key (`gateway.host`), or
+    /// [`Source::Default`] for the service's default host.
+    pub host_source: Source,
+    /// The registry's owner of `port` when that is another service (a hand-written `Service`
+    /// on a registered port): named when a bind finds the port taken.
+    pub(crate) registered_to: Option<PortOwner>,
+}
+
+/// The registry entry that owns a port, as a bind error names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PortOwner {
+    pub(crate) id: String,
+    pub(crate) name: String,
 }
 
 impl fmt::Display for Endpoint {
@@ -63,6 +83,28 @@ impl fmt::Display for Endpoint {
 }
 
 impl Endpoint {
+    /// An endpoint of service `service` at `host:port`, both from their defaults
+    /// ([`Source::Default`]); set [`source`](Self::source) and [`host_source`](Self::host_source)
+    /// when they came from elsewhere. For tests and hand-made endpoints: the
+    /// [`Resolver`](crate::Resolver) builds the real ones.
+    ///
+    /// ```
+    /// let endpoint = ports_core::Endpoint::new("zero-gateway", "::1", 4410);
+    /// assert_eq!(endpoint.to_string(), "[::1]:4410");
+    /// assert_eq!(endpoint.source, ports_core::Source::Default);
+    /// ```
+    #[must_use]
+    pub fn new(service: impl Into<String>, host: impl Into<String>, port: u16) -> Self {
+        Endpoint {
+            service: service.into(),
+            host: host.into(),
+            port,
+            source: Source::Default,
+            host_source: Source::Default,
+            registered_to: None,
+        }
+    }
+
     /// The address to bind or connect to: the host resolved (an IP address as is, a DNS name
     /// looked up), the first address found. What `tokio::net::TcpListener::bind` takes:
     ///
@@ -81,9 +123,7 @@ impl Endpoint {
         if let Ok(ip) = self.host.parse::<IpAddr>() {
             return Ok(SocketAddr::new(ip, self.port));
         }
-        (self.host.as_str(), self.port).to_socket_addrs()?.next().ok_or_else(|| {
-            io::Error::new(io::ErrorKind::NotFound, format!("host `{}` resolves to no address", self.host))
-        })
+        (self.host.as_str(), self.port).to_socket_addrs()?.next().ok_or_else(|| no_address(&self.host))
     }
 
     /// Whether two endpoints cannot both be bound: the same port, and the same host or either
@@ -91,8 +131,8 @@ impl Endpoint {
     /// `ports resolve` and `ports status`.
     ///
     /// ```
-    /// use ports_core::{Endpoint, Source};
-    /// let at = |host: &str, port| Endpoint { host: host.into(), port, source: Source::Default };
+    /// use ports_core::Endpoint;
+    /// let at = |host: &str, port| Endpoint::new("zero-gateway", host, port);
     /// assert!(at("127.0.0.1", 4410).collides_with(&at("0.0.0.0", 4410)));
     /// assert!(!at("127.0.0.1", 4410).collides_with(&at("127.0.0.2", 4410)));
     /// assert!(!at("127.0.0.1", 4410).collides_with(&at("127.0.0.1", 4411)));
@@ -101,6 +141,11 @@ impl Endpoint {
     pub fn collides_with(&self, other: &Endpoint) -> bool {
         self.port == other.port && hosts_overlap(&self.host, &other.host)
     }
+}
+
+/// A host that resolves to no address.
+pub(super) fn no_address(host: &str) -> io::Error {
+    io::Error::new(io::ErrorKind::NotFound, format!("host `{host}` resolves to no address"))
 }
 
 impl ToSocketAddrs for Endpoint {

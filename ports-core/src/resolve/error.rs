@@ -3,7 +3,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use super::collision::write_collision;
 use super::{Endpoint, Source};
+use crate::model::UnknownService;
 
 /// Why a service could not be resolved. Every variant names the culprit: the env var and its
 /// value, the file and key path, or the service in the way.
@@ -78,20 +80,15 @@ pub enum ResolveError {
     Collision {
         /// The first field.
         first: String,
-        /// Its endpoint.
-        first_endpoint: Endpoint,
+        /// Its endpoint (boxed: an error stays small on the `Ok` path).
+        first_endpoint: Box<Endpoint>,
         /// The second field.
         second: String,
         /// Its endpoint.
-        second_endpoint: Endpoint,
+        second_endpoint: Box<Endpoint>,
     },
     /// No service has this id.
-    UnknownService {
-        /// The id asked for.
-        id: String,
-        /// The closest registered id, if one is close.
-        closest: Option<String>,
-    },
+    UnknownService(UnknownService),
 }
 
 impl fmt::Display for ResolveError {
@@ -123,23 +120,29 @@ impl fmt::Display for ResolveError {
                 f,
                 "`{service}` is set to port {port} by {source}, but the registry gives port {port} to `{owner}` ({owner_name}); choose a port no other service owns"
             ),
-            ResolveError::Collision { first, first_endpoint, second, second_endpoint } => write!(
-                f,
-                "fields `{first}` and `{second}` both resolve to port {}: `{first}` = {first_endpoint} from {}, `{second}` = {second_endpoint} from {}",
-                first_endpoint.port, first_endpoint.source, second_endpoint.source
-            ),
-            ResolveError::UnknownService { id, closest } => {
-                write!(f, "no service `{id}` in the registry")?;
-                if let Some(closest) = closest {
-                    write!(f, "; did you mean `{closest}`?")?;
-                }
-                Ok(())
+            ResolveError::Collision { first, first_endpoint, second, second_endpoint } => {
+                f.write_str("fields ")?;
+                write_collision(f, (first, first_endpoint), (second, second_endpoint))
             }
+            ResolveError::UnknownService(unknown) => write!(f, "{unknown}"),
         }
     }
 }
 
-impl std::error::Error for ResolveError {}
+impl std::error::Error for ResolveError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ResolveError::UnknownService(unknown) => Some(unknown),
+            _ => None,
+        }
+    }
+}
+
+impl From<UnknownService> for ResolveError {
+    fn from(unknown: UnknownService) -> Self {
+        ResolveError::UnknownService(unknown)
+    }
+}
 
 /// At most this many characters of a value are echoed in a message.
 const ECHO_LIMIT: usize = 64;
@@ -157,6 +160,6 @@ fn truncated(value: &str) -> String {
     format!("{head}... ({} bytes in all)", value.len())
 }
 
-fn path(file: &std::path::Path) -> String {
+pub(super) fn path(file: &std::path::Path) -> String {
     crate::escape_control(&file.display().to_string()).into_owned()
 }

@@ -8,9 +8,10 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use super::config::{lookup, type_error, Config, ConfigChoice};
+use super::endpoint::PortOwner;
 use super::host::is_host;
 use super::{Endpoint, ResolveError, Source};
-use crate::file::{self, ReadError, CONFIG_LIMIT};
 use crate::model::{Registry, ServiceEntry, DEFAULT_HOST};
 use crate::validate::port_from;
 
@@ -43,31 +44,9 @@ impl<'a> From<&'a ServiceEntry> for Target<'a> {
 }
 
 #[derive(Debug, Clone)]
-enum Env {
+pub(super) enum Env {
     Process,
     Map(HashMap<String, OsString>),
-}
-
-#[derive(Debug, Clone)]
-enum ConfigChoice {
-    /// `CODECODER_CONFIG`, else `$HOME/.codecoder/config.json`, looked up in the resolver's env.
-    FromEnv,
-    File(PathBuf),
-    Text {
-        file: PathBuf,
-        text: String,
-    },
-    Value {
-        file: PathBuf,
-        value: Value,
-    },
-    Off,
-}
-
-#[derive(Debug, Clone)]
-struct Config {
-    file: PathBuf,
-    value: Value,
 }
 
 /// Resolves services to endpoints: env var > config file > registry default.
@@ -88,9 +67,9 @@ struct Config {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Resolver {
-    env: Env,
-    config: ConfigChoice,
-    loaded: OnceLock<Result<Option<Config>, ResolveError>>,
+    pub(super) env: Env,
+    pub(super) config: ConfigChoice,
+    pub(super) loaded: OnceLock<Result<Option<Config>, ResolveError>>,
 }
 
 impl Default for Resolver {
@@ -99,15 +78,15 @@ impl Default for Resolver {
     }
 }
 
-/// One service of [`Resolver::resolve_all`]: its entry, its endpoint (or why it has none), and
-/// where its host came from when not from the default.
+/// One service of [`Resolver::resolve_all`]: its entry, and its endpoint or why it has none.
 #[derive(Debug, Clone)]
 pub struct Resolved<'r> {
     /// The registry entry.
     pub service: &'r ServiceEntry,
     /// The effective endpoint.
     pub result: Result<Endpoint, ResolveError>,
-    /// The config key the host was read from (`Source::Config`), or `None` for the default host.
+    /// Where the host came from when not from the default: the endpoint's
+    /// [`host_source`](Endpoint::host_source), kept here for callers written before it.
     pub host_source: Option<Source>,
 }
 
@@ -184,36 +163,6 @@ impl Resolver {
         self
     }
 
-    /// The config file this resolver reads (whether or not it exists), if any:
-    /// `CODECODER_CONFIG`, else `.codecoder/config.json` in the home directory (`HOME`, or
-    /// `USERPROFILE` on Windows; a non-UTF-8 path is used as it is).
-    #[must_use]
-    pub fn config_path(&self) -> Option<PathBuf> {
-        match &self.config {
-            ConfigChoice::FromEnv => {
-                if let Some(path) = self.var_os(CONFIG_ENV).filter(|v| !v.is_empty()) {
-                    return Some(PathBuf::from(path));
-                }
-                Some(self.home()?.join(".codecoder").join("config.json"))
-            }
-            ConfigChoice::File(path)
-            | ConfigChoice::Text { file: path, .. }
-            | ConfigChoice::Value { file: path, .. } => Some(path.clone()),
-            ConfigChoice::Off => None,
-        }
-    }
-
-    fn home(&self) -> Option<PathBuf> {
-        match &self.env {
-            #[allow(deprecated)] // not deprecated since 1.86; the allow keeps older toolchains quiet
-            Env::Process => std::env::home_dir().filter(|p| !p.as_os_str().is_empty()),
-            Env::Map(map) => {
-                let var = |name: &str| map.get(name).filter(|v| !v.is_empty()).map(PathBuf::from);
-                var("HOME").or_else(|| if cfg!(windows) { var("USERPROFILE") } else { None })
-            }
-        }
-    }
-
     /// Resolves the registry entry with this id.
     ///
     /// # Errors
@@ -221,9 +170,8 @@ impl Resolver {
     /// [`ResolveError::UnknownService`] when no entry has this id; otherwise as
     /// [`resolve`](Self::resolve).
     pub fn resolve_id(&self, registry: &Registry, id: &str) -> Result<Endpoint, ResolveError> {
-        let entry =
-            registry.require_service(id).map_err(|e| ResolveError::UnknownService { id: e.id, closest: e.closest })?;
-        self.resolve_target(&Target::from(entry), &|port| registry.service_at(port)).map(|(endpoint, _)| endpoint)
+        let entry = registry.require_service(id)?;
+        self.resolve_target(&Target::from(entry), &|port| registry.service_at(port))
     }
 
     /// Resolves every service of the registry, in registry order, reading the config file once.
@@ -242,9 +190,10 @@ impl Resolver {
         registry
             .services
             .iter()
-            .map(|service| match self.resolve_target(&Target::from(service), &owner_at) {
-                Ok((endpoint, host_source)) => Resolved { service, result: Ok(endpoint), host_source },
-                Err(error) => Resolved { service, result: Err(error), host_source: None },
+            .map(|service| {
+                let result = self.resolve_target(&Target::from(service), &owner_at);
+                let host_source = result.as_ref().ok().map(|e| e.host_source.clone()).filter(|s| *s != Source::Default);
+                Resolved { service, result, host_source }
             })
             .collect()
     }
@@ -254,7 +203,7 @@ impl Resolver {
         &self,
         target: &Target<'_>,
         owner_at: &dyn Fn(u16) -> Option<&'r ServiceEntry>,
-    ) -> Result<(Endpoint, Option<Source>), ResolveError> {
+    ) -> Result<Endpoint, ResolveError> {
         let config = self.config()?;
         let mut host: Option<(String, Source)> = None;
         let mut port: Option<(u16, Source)> = None;
@@ -297,59 +246,33 @@ impl Resolver {
             }
         }
         let (port, source) = from_env.or(port).unwrap_or((target.port, Source::Default));
-        if port != target.port {
-            if let Some(owner) = owner_at(port).filter(|owner| owner.id != target.id) {
-                return Err(ResolveError::Conflict {
-                    service: target.id.to_owned(),
-                    port,
-                    source,
-                    owner: owner.id.clone(),
-                    owner_name: owner.name.clone(),
-                });
-            }
+        let owner = owner_at(port).filter(|owner| owner.id != target.id);
+        if let Some(owner) = owner.filter(|_| port != target.port) {
+            return Err(ResolveError::Conflict {
+                service: target.id.to_owned(),
+                port,
+                source,
+                owner: owner.id.clone(),
+                owner_name: owner.name.clone(),
+            });
         }
-        let (host, host_source) = match host {
-            Some((host, source)) => (host, Some(source)),
-            None => (target.host.to_owned(), None),
-        };
-        Ok((Endpoint { host, port, source }, host_source))
+        let (host, host_source) = host.unwrap_or_else(|| (target.host.to_owned(), Source::Default));
+        Ok(Endpoint {
+            service: target.id.to_owned(),
+            host,
+            port,
+            source,
+            host_source,
+            // The service's own registered port, given by the registry to another service: only
+            // a hand-written `Service` gets here; its bind error names the registry's owner.
+            registered_to: owner.map(|owner| PortOwner { id: owner.id.clone(), name: owner.name.clone() }),
+        })
     }
 
-    fn var_os(&self, name: &str) -> Option<OsString> {
+    pub(super) fn var_os(&self, name: &str) -> Option<OsString> {
         match &self.env {
             Env::Process => std::env::var_os(name),
             Env::Map(map) => map.get(name).cloned(),
-        }
-    }
-
-    fn config(&self) -> Result<Option<&Config>, ResolveError> {
-        self.loaded.get_or_init(|| self.load_config()).as_ref().map(Option::as_ref).map_err(Clone::clone)
-    }
-
-    fn load_config(&self) -> Result<Option<Config>, ResolveError> {
-        let (file, text) = match &self.config {
-            ConfigChoice::Off => return Ok(None),
-            ConfigChoice::Value { file, value } => {
-                return Ok(Some(Config { file: file.clone(), value: value.clone() }))
-            }
-            ConfigChoice::Text { file, text } => (file.clone(), text.clone()),
-            ConfigChoice::FromEnv | ConfigChoice::File(_) => {
-                let Some(file) = self.config_path() else { return Ok(None) };
-                match file::read_text(&file, CONFIG_LIMIT) {
-                    Ok(text) => (file, text),
-                    Err(e) if e.is_not_found() => return Ok(None),
-                    Err(ReadError::Io(e)) => return Err(ResolveError::ConfigRead { file, message: e.to_string() }),
-                    Err(e) => return Err(ResolveError::ConfigRead { file, message: e.to_string() }),
-                }
-            }
-        };
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        match serde_json::from_str::<Value>(text) {
-            Ok(value) => Ok(Some(Config { file, value })),
-            Err(e) => {
-                let (line, column, message) = crate::load::json_position(&e);
-                Err(ResolveError::ConfigSyntax { file, line, column, message })
-            }
         }
     }
 }
@@ -379,32 +302,4 @@ fn parse_port(value: &str) -> Option<u16> {
         return None;
     }
     value.parse::<u64>().ok().and_then(port_from)
-}
-
-/// The object at a dotted key path; `None` when any segment is missing.
-fn lookup<'c>(config: &'c Config, key: &str) -> Result<Option<&'c serde_json::Map<String, Value>>, ResolveError> {
-    let mut current = &config.value;
-    let mut walked = String::new();
-    if !current.is_object() {
-        return Err(type_error(config, "(top level)", current, "an object"));
-    }
-    for segment in key.split('.') {
-        if !walked.is_empty() {
-            walked.push('.');
-        }
-        walked.push_str(segment);
-        let Some(next) = current.get(segment) else { return Ok(None) };
-        if next.is_null() {
-            return Ok(None);
-        }
-        if !next.is_object() {
-            return Err(type_error(config, &walked, next, "an object with `port` and `host`"));
-        }
-        current = next;
-    }
-    Ok(current.as_object())
-}
-
-fn type_error(config: &Config, key: &str, value: &Value, expected: &'static str) -> ResolveError {
-    ResolveError::ConfigType { file: config.file.clone(), key: key.to_owned(), value: value.to_string(), expected }
 }
