@@ -144,17 +144,21 @@ fn the_tokio_bind_names_the_holder_too() {
 #[cfg(feature = "tokio")]
 #[test]
 fn the_tokio_calls_bind_and_connect_and_say_so_outside_a_runtime() {
+    fn send<T: Send>(value: T) -> T {
+        value
+    }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let port = listener_on(Ipv4Addr::LOCALHOST.into()).local_addr().unwrap().port();
     let endpoint = Endpoint::new("zero-gateway", "127.0.0.1", port);
     runtime.block_on(async {
-        let listener = match endpoint.bind_tokio().await {
+        // Both futures are Send: a service can bind inside `tokio::spawn`.
+        let listener = match send(endpoint.bind_tokio()).await {
             Ok(listener) => listener,
             // Taken again between the lease and this bind: nothing to test this time.
             Err(e) if e.kind() == ErrorKind::AddrInUse => return,
             Err(e) => panic!("{e}"),
         };
-        let stream = endpoint.connect_tokio().await.unwrap();
+        let stream = send(endpoint.connect_tokio()).await.unwrap();
         assert_eq!(stream.peer_addr().unwrap(), listener.local_addr().unwrap());
     });
     // Polled by something other than tokio: an error, not tokio's panic.
