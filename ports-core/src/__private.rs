@@ -59,9 +59,9 @@ pub fn check_collisions(fields: &[(&str, &Endpoint)]) -> Result<(), ResolveError
         None => Ok(()),
         Some(&(i, j)) => Err(ResolveError::Collision {
             first: fields[i].0.to_owned(),
-            first_endpoint: fields[i].1.clone(),
+            first_endpoint: Box::new(fields[i].1.clone()),
             second: fields[j].0.to_owned(),
-            second_endpoint: fields[j].1.clone(),
+            second_endpoint: Box::new(fields[j].1.clone()),
         }),
     }
 }

@@ -175,14 +175,17 @@ fn taken(error: &io::Error) -> bool {
     matches!(error.kind(), io::ErrorKind::AddrInUse | io::ErrorKind::PermissionDenied)
 }
 
+/// What a tokio socket made outside a tokio runtime says, instead of tokio's panic.
+#[cfg(feature = "tokio")]
+pub(crate) const NEEDS_RUNTIME: &str =
+    "a tokio socket needs a running tokio runtime (call this inside #[tokio::test], or an async fn run by tokio)";
+
 #[cfg(feature = "tokio")]
 fn into_tokio(listener: TcpListener) -> Result<tokio::net::TcpListener, LeaseError> {
     let port = listener.local_addr().map_or(0, |a| a.port());
     let bind = |source| LeaseError::Bind { port, source };
     if tokio::runtime::Handle::try_current().is_err() {
-        return Err(bind(io::Error::other(
-            "a tokio listener needs a running tokio runtime (call this inside #[tokio::test] or an async fn)",
-        )));
+        return Err(bind(io::Error::other(NEEDS_RUNTIME)));
     }
     listener.set_nonblocking(true).map_err(bind)?;
     tokio::net::TcpListener::from_std(listener).map_err(bind)

@@ -9,6 +9,9 @@
 //!   the `#[service]` and `ports!` macros at compile time and by the `ports` command;
 //! - the [`Service`] trait that `#[service(...)]` implements, and the [`Resolver`], which finds a
 //!   service's effective [`Endpoint`]: env var, then config file, then the registry default;
+//! - [`Endpoint::bind`] and [`Endpoint::connect`], whose errors name the endpoint, the service,
+//!   where the port came from and who holds a taken port, read from [`sockets`]: the listening
+//!   sockets of the machine and their processes;
 //! - [`lease_test_port`]: a bound listener on a free port of the `test` group.
 //!
 //! ```
@@ -32,6 +35,7 @@ mod model;
 mod resolve;
 mod serde_impls;
 mod service;
+pub mod sockets;
 mod validate;
 
 pub use claim::{Claim, ClaimError, ClaimField, MoveError};
@@ -42,7 +46,9 @@ pub use lease::{lease_service_port, lease_test_port, lease_test_port_in, LeaseEr
 #[cfg(feature = "tokio")]
 pub use lease::{lease_service_port_tokio, lease_test_port_in_tokio, lease_test_port_tokio};
 pub use model::{Block, Group, PortRange, Registry, ServiceEntry, UnknownGroup, UnknownService};
-pub use resolve::{collisions, is_host, Endpoint, ResolveError, Resolved, Resolver, Source, CONFIG_ENV};
+pub use resolve::{
+    collisions, BindError, Collision, ConnectError, Endpoint, ResolveError, Resolved, Resolver, Source, CONFIG_ENV,
+};
 pub use service::{host_of, port_of, Service, DEFAULT_HOST};
 pub use validate::{is_config_key, is_env_name, is_kebab_id, port_from};
 

@@ -26,7 +26,7 @@ impl Resolver {
     /// See [`ResolveError`].
     pub fn resolve<S: Service + ?Sized>(&self) -> Result<Endpoint, ResolveError> {
         let registry = S::registry();
-        self.resolve_target(&Target::of::<S>(), &|port| registry.service_at(port)).map(|(endpoint, _)| endpoint)
+        self.resolve_target(&Target::of::<S>(), &|port| registry.service_at(port))
     }
 }
 

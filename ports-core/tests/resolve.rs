@@ -166,6 +166,26 @@ fn override_onto_another_services_port_names_it() {
 fn unknown_id_suggests_the_closest() {
     let err = Resolver::new().resolve_id(registry(), "zero-gatway").unwrap_err();
     assert_eq!(err.to_string(), "no service `zero-gatway` in the registry; did you mean `zero-gateway`?");
+    // The registry's own error, carried: one message, one place.
+    let ResolveError::UnknownService(unknown) = &err else { panic!("{err:?}") };
+    assert_eq!(unknown, &registry().require_service("zero-gatway").unwrap_err());
+    assert!(std::error::Error::source(&err).is_some());
+}
+
+#[test]
+fn the_endpoint_names_its_service_and_where_host_and_port_came_from() {
+    let e = gateway(&Resolver::new().env("GATEWAY_PORT", "5510").config_json("cfg.json", CONFIG)).unwrap();
+    assert_eq!(e.service, "zero-gateway");
+    assert_eq!(e.source.to_string(), "GATEWAY_PORT=5510 (env)");
+    assert_eq!(e.host_source, Source::Config { file: PathBuf::from("cfg.json"), key: "gateway.host".into() });
+    let e = gateway(&Resolver::new()).unwrap();
+    assert_eq!((&e.source, &e.host_source), (&Source::Default, &Source::Default));
+}
+
+#[test]
+fn a_config_text_with_a_byte_order_mark_reads_as_without() {
+    let e = gateway(&Resolver::new().config_json("cfg.json", format!("\u{feff}{CONFIG}"))).unwrap();
+    assert_eq!(e.port, 5410);
 }
 
 #[test]

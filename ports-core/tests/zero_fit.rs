@@ -146,16 +146,16 @@ fn hosts_must_be_an_ip_address_or_a_dns_name() {
 fn socket_addr_resolves_the_host_for_tokio() {
     let e = gateway(&Resolver::new()).unwrap();
     assert_eq!(e.socket_addr().unwrap(), SocketAddr::from(([127, 0, 0, 1], 4410)));
-    let v6 = Endpoint { host: "::1".into(), port: 4410, source: Source::Default };
+    let v6 = Endpoint::new("zero-gateway", "::1", 4410);
     assert_eq!(v6.to_string(), "[::1]:4410");
     assert_eq!(v6.socket_addr().unwrap(), "[::1]:4410".parse::<SocketAddr>().unwrap());
-    let named = Endpoint { host: "localhost".into(), port: 4410, source: Source::Default };
+    let named = Endpoint::new("zero-gateway", "localhost", 4410);
     assert_eq!(named.socket_addr().unwrap().port(), 4410);
 }
 
 #[test]
 fn endpoints_collide_on_the_same_port_and_host_or_a_wildcard() {
-    let at = |host: &str, port| Endpoint { host: host.into(), port, source: Source::Default };
+    let at = |host: &str, port| Endpoint::new("zero-gateway", host, port);
     let list = [at("127.0.0.1", 5000), at("127.0.0.2", 5000), at("0.0.0.0", 5000), at("::1", 5001), at("0:0::1", 5001)];
     assert_eq!(collisions(&list), [(0, 2), (1, 2), (3, 4)]);
 }
