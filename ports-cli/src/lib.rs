@@ -42,7 +42,6 @@ pub mod fsx;
 pub mod out;
 pub mod report;
 pub mod scan;
-mod sockets;
 
 use std::process::ExitCode;
 

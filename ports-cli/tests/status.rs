@@ -242,3 +242,58 @@ fn status_reports_two_services_moved_onto_one_endpoint() {
     let v = json(&ports(dir.path(), &["status", "--json"], &env));
     assert_eq!(v["collisions"].as_array().unwrap().len(), 1);
 }
+
+/// `ports status` on a hostile table (issue 20, item 3): a FIFO or `/dev/zero` as `net/tcp` is
+/// an error naming it (no hang, no endless read), and a listening line that cannot be parsed is
+/// a warning naming the table, exit 2, with the ports not seen held `unknown`, never `free`.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_hostile_socket_table_is_never_read_as_free() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let run = |root: &Path| {
+        let dir = root.parent().unwrap();
+        let mut child = support::cmd(dir, &["status", "--json"])
+            .env("PORTS_STATUS_PROCFS", root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > Duration::from_secs(30) {
+                let _ = child.kill();
+                panic!("status hung on {}", root.display());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        child.wait_with_output().unwrap()
+    };
+    let dir = project();
+    // A FIFO and /dev/zero as net/tcp.
+    for (name, make) in [("fifo", 0), ("zero", 1)] {
+        let root = dir.path().join(name).join("proc");
+        std::fs::create_dir_all(root.join("net")).unwrap();
+        if make == 0 {
+            assert!(Command::new("mkfifo").arg(root.join("net/tcp")).status().unwrap().success());
+        } else {
+            std::os::unix::fs::symlink("/dev/zero", root.join("net/tcp")).unwrap();
+        }
+        std::fs::write(root.join("net/tcp6"), "").unwrap();
+        let o = run(&root);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        let v = json(&o);
+        assert!(v["ports"].as_array().unwrap().iter().all(|p| p["state"] != "free"), "{name}: {v}");
+    }
+    // A malformed listening line.
+    let root = fake_proc(&dir.path().join("bad"), &[(4410, 9001)]);
+    let tcp = std::fs::read_to_string(root.join("net/tcp")).unwrap();
+    std::fs::write(root.join("net/tcp"), format!("{tcp}   9: 0100007F:zzzz 00000000:0000 0A garbage\n")).unwrap();
+    let o = run(&root);
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("warning:") && err.contains("net/tcp"), "{err}");
+    let v = json(&o);
+    assert_eq!(port(&v, 4410)["state"], "listening");
+    assert_eq!(port(&v, 4411)["state"], "unknown", "{v}");
+}

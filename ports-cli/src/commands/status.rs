@@ -13,7 +13,7 @@ use crate::context::Located;
 use crate::failure::Failure;
 use crate::out::{self, red};
 use crate::report::Report;
-use crate::sockets::{self, Owner, Socket};
+use ports_core::sockets::{self, Owner, Socket};
 
 /// Each port of the block, and the ports services were moved to.
 #[derive(Debug, Serialize)]
@@ -27,6 +27,10 @@ pub struct StatusReport {
     /// Why no socket table could be read (every port is then `unknown`, exit 2).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Lines of the socket table that could not be understood, each naming the table: the ports
+    /// not seen held are then `unknown`, not free (exit 2).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// How many listeners sit on unregistered ports (exit 1 when any).
     pub unregistered: usize,
     /// Pairs of services whose effective endpoints collide (exit 1 when any).
@@ -143,7 +147,6 @@ const HINT: &str =
 /// The registry cannot be loaded.
 pub fn status(located: &Located) -> Result<StatusReport, Failure> {
     let registry = located.load()?;
-    let table = sockets::listening();
     let owners = registry.by_port();
 
     // Services moved by env or config: where they are, and where they were.
@@ -174,10 +177,13 @@ pub fn status(located: &Located) -> Result<StatusReport, Failure> {
     }
     let ports: BTreeSet<u16> = registry.block.ports().chain(moved_to.keys().copied()).collect();
 
-    let (sockets, source, error) = match &table {
-        Ok(table) => (Some(&table.sockets), Some(table.backend), None),
-        Err(reason) => (None, None, Some(reason.clone())),
+    let table = sockets::listening_where(|port| ports.contains(&port));
+    let (sockets, source, error, warnings) = match &table {
+        Ok(table) => (Some(&table.sockets), Some(table.backend), None, table.warnings.clone()),
+        Err(reason) => (None, None, Some(reason.to_string()), Vec::new()),
     };
+    // A table with lines it could not understand: a port it does not show may be held.
+    let incomplete = !warnings.is_empty();
     let mut by_port: BTreeMap<u16, Vec<&Socket>> = BTreeMap::new();
     for socket in sockets.into_iter().flatten().filter(|s| ports.contains(&s.port)) {
         let held = by_port.entry(socket.port).or_default();
@@ -202,6 +208,7 @@ pub fn status(located: &Located) -> Result<StatusReport, Failure> {
         let unseen = sources_complete(sockets.is_some()) && held.is_empty() && sockets::held_unseen(port);
         let state = match (sockets.is_some(), held.is_empty() && !unseen) {
             (false, _) => State::Unknown,
+            (true, true) if incomplete => State::Unknown,
             (true, true) => State::Free,
             (true, false) => State::Listening,
         };
@@ -246,6 +253,7 @@ pub fn status(located: &Located) -> Result<StatusReport, Failure> {
         block: BlockReport { start: registry.block.start, end: registry.block.end },
         source,
         error,
+        warnings,
         unregistered: flagged,
         collisions,
         ports: items,
@@ -266,6 +274,10 @@ impl Report for StatusReport {
                 red("unknown:"),
                 ports_core::escape_control(reason)
             )),
+            (None, Some(backend)) if !self.warnings.is_empty() => text.push_str(&format!(
+                "{} the socket table ({backend}) has lines that could not be read; ports not seen held are unknown, not free: {HINT}\n",
+                red("incomplete:")
+            )),
             (None, Some(backend)) => text.push_str(&format!(
                 "{listening} listening in {block}, {flagged} on unregistered ports (socket table: {backend})\n"
             )),
@@ -281,9 +293,14 @@ impl Report for StatusReport {
         text
     }
 
+    fn notes(&self) -> Vec<String> {
+        self.warnings.iter().map(|w| format!("warning: {}", ports_core::escape_control(w))).collect()
+    }
+
     fn code(&self) -> u8 {
         match (&self.error, self.unregistered + self.collisions.len()) {
             (Some(_), _) => 2,
+            (None, _) if !self.warnings.is_empty() => 2,
             (None, 0) => 0,
             (None, _) => 1,
         }
