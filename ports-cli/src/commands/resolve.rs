@@ -2,7 +2,7 @@
 //! current environment and config file, where each value came from, and whether two services
 //! resolve to one endpoint (exit 1).
 
-use ports_core::{collisions, Resolved, Resolver, Source};
+use ports_core::{Collision, Resolved, Resolver, Source};
 use serde::Serialize;
 
 use crate::context::Located;
@@ -55,7 +55,7 @@ pub struct ResolveReport {
     /// Each service shown.
     pub services: Vec<ServiceReport>,
     /// Pairs of services that resolve to one endpoint (exit 1).
-    pub collisions: Vec<CollisionReport>,
+    pub collisions: Vec<Collision>,
 }
 
 /// One service's effective endpoint, or why it has none.
@@ -90,36 +90,11 @@ pub enum ServiceReport {
     },
 }
 
-/// Two services whose effective endpoints collide: the one rule ([`collisions`]) and its one
-/// message, shared by `resolve` and `status`.
-#[derive(Debug, Clone, Serialize)]
-pub struct CollisionReport {
-    /// The first service's id.
-    pub first: String,
-    /// The second service's id.
-    pub second: String,
-    /// The endpoint they share.
-    pub endpoint: String,
-    /// Both named, with where each value came from.
-    pub message: String,
-}
-
-/// The collisions among resolved services.
+/// The collisions among resolved services: ports-core's one rule, message and JSON shape
+/// ([`Collision`]), shared by `resolve` and `status`.
 #[must_use]
-pub fn collision_reports(resolved: &[Resolved<'_>]) -> Vec<CollisionReport> {
-    let ok: Vec<(&str, &ports_core::Endpoint)> =
-        resolved.iter().filter_map(|r| Some((r.service.id.as_str(), r.result.as_ref().ok()?))).collect();
-    collisions(ok.iter().map(|(_, e)| *e))
-        .into_iter()
-        .map(|(i, j)| {
-            let ((a, ea), (b, eb)) = (ok[i], ok[j]);
-            let message = format!(
-                "`{a}` and `{b}` both resolve to port {}: `{a}` = {ea} from {}, `{b}` = {eb} from {}",
-                ea.port, ea.source, eb.source
-            );
-            CollisionReport { first: a.to_owned(), second: b.to_owned(), endpoint: ea.to_string(), message }
-        })
-        .collect()
+pub fn collision_reports(resolved: &[Resolved<'_>]) -> Vec<Collision> {
+    Collision::of_services(resolved.iter().filter_map(|r| r.result.as_ref().ok()))
 }
 
 /// `ports resolve [id]`, under the process's environment and config file.
@@ -135,7 +110,7 @@ pub fn resolve(located: &Located, id: Option<&str>) -> Result<ResolveReport, Fai
     let resolver = Resolver::from_env();
     let all = resolver.resolve_all(&registry);
     // With an id, only the collisions that involve it.
-    let collisions: Vec<CollisionReport> =
+    let collisions: Vec<Collision> =
         collision_reports(&all).into_iter().filter(|c| id.is_none_or(|id| c.first == id || c.second == id)).collect();
     let services = all
         .iter()
@@ -178,7 +153,7 @@ impl Report for ResolveReport {
             }
         });
         for collision in &self.collisions {
-            text.push_str(&format!("{} {}\n", red("collision:"), ports_core::escape_control(&collision.message)));
+            text.push_str(&format!("{} {}\n", red("collision:"), ports_core::escape_control(&collision.to_string())));
         }
         text.push_str(&super::registry_line(&self.registry));
         text

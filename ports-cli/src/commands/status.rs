@@ -8,7 +8,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use ports_core::{Resolver, Source};
 use serde::Serialize;
 
-use super::resolve::{collision_reports, CollisionReport};
+use ports_core::Collision;
+
+use super::resolve::collision_reports;
 use crate::context::Located;
 use crate::failure::Failure;
 use crate::out::{self, red};
@@ -34,7 +36,7 @@ pub struct StatusReport {
     /// How many listeners sit on unregistered ports (exit 1 when any).
     pub unregistered: usize,
     /// Pairs of services whose effective endpoints collide (exit 1 when any).
-    pub collisions: Vec<CollisionReport>,
+    pub collisions: Vec<Collision>,
     /// Each port.
     pub ports: Vec<PortReport>,
     /// Services that could not be resolved.
@@ -284,7 +286,7 @@ impl Report for StatusReport {
             (None, None) => {}
         }
         for collision in &self.collisions {
-            text.push_str(&format!("{} {}\n", red("collision:"), ports_core::escape_control(&collision.message)));
+            text.push_str(&format!("{} {}\n", red("collision:"), ports_core::escape_control(&collision.to_string())));
         }
         for note in &self.notes {
             text.push_str(&format!("note: {}\n", ports_core::escape_control(note)));
