@@ -280,5 +280,7 @@ pub(crate) fn is_hidden_char(c: char) -> bool {
     if c < '\u{ad}' {
         return c.is_control();
     }
-    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') || FORMAT.iter().any(|&(first, last)| first <= c && c <= last)
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}')
+        || FORMAT.iter().any(|&(first, last)| first <= c && c <= last)
 }

@@ -387,17 +387,28 @@ fn schema_key_is_kept_first_on_rewrite() {
 #[test]
 fn bidi_and_invisible_characters_are_problems_shown_escaped() {
     let hidden = [
-        '\u{202e}', '\u{202a}', '\u{2066}', '\u{2069}', '\u{200b}', '\u{200d}', '\u{200f}', '\u{2028}', '\u{2029}',
-        '\u{feff}', '\u{ad}', '\u{61c}', '\u{2060}', '\u{e0041}',
+        '\u{202e}',
+        '\u{202a}',
+        '\u{2066}',
+        '\u{2069}',
+        '\u{200b}',
+        '\u{200d}',
+        '\u{200f}',
+        '\u{2028}',
+        '\u{2029}',
+        '\u{feff}',
+        '\u{ad}',
+        '\u{61c}',
+        '\u{2060}',
+        '\u{e0041}',
     ];
     for ch in hidden {
         let escaped = ch.escape_unicode().to_string();
         let services = format!(
             r#"[{{ "port": 4410, "id": "a", "name": "admin{ch}nimda", "group": "rust", "description": "d{ch}", "stack": "s{ch}", "protocol": "p{ch}" }}]"#
         );
-        let groups = format!(
-            r#"[{{ "id": "rust", "start": 4410, "end": 4419, "title": "t{ch}", "reserved": "r{ch}" }}]"#
-        );
+        let groups =
+            format!(r#"[{{ "id": "rust", "start": 4410, "end": 4419, "title": "t{ch}", "reserved": "r{ch}" }}]"#);
         let json = registry(&groups, &services).replacen("\"name\": \"T\"", &format!("\"name\": \"T{ch}\""), 1);
         let found = problems(&json);
         let tail = format!(
