@@ -7,9 +7,17 @@
 //! The registry a crate is checked against: `PORTS_REGISTRY` (relative to the workspace or
 //! repository root), else the nearest `ports.json` from the crate's directory up to that root,
 //! else the standard embedded in `ports-core`.
+//!
+//! Cargo re-checks a crate when the registry file or `PORTS_REGISTRY` changes (the generated code
+//! reads both). On the embedded registry there is no file to watch, so the generated code reads
+//! the nearest `Cargo.lock` at or above the crate instead: `ports init`, after writing a
+//! registry, sets that file's modification time to now, and the next `cargo check` sees the new
+//! registry. A registry whose absolute path is not UTF-8 cannot be named by the generated code
+//! (`include_bytes!` takes a string) and is a compile error that says so.
 #![forbid(unsafe_code)]
 
 mod ctxt;
+mod krate;
 mod ports;
 mod registry;
 mod service;

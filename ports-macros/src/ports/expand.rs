@@ -13,11 +13,8 @@ use crate::registry::{self, Failure};
 use crate::service::{registry_expr, track};
 
 pub(super) fn expand(input: &Input) -> TokenStream {
-    let mut cx = Ctxt::default();
-    let krate = match &input.krate {
-        Some(path) => quote!(#path),
-        None => quote!(::ports_core),
-    };
+    let mut cx = Ctxt::new();
+    let krate = crate::krate::path(input.krate.as_ref());
     let loaded = match registry::current() {
         Ok(loaded) => Some(loaded),
         Err(Failure::Report(message)) => {
@@ -26,11 +23,7 @@ pub(super) fn expand(input: &Input) -> TokenStream {
         }
         Err(Failure::Reported) => None,
     };
-    if input.krate.is_none() {
-        if let Some(message) = registry::missing_ports_core() {
-            cx.error_at(Span::call_site(), message);
-        }
-    }
+    crate::krate::check_dependency(input.krate.as_ref(), &mut cx);
     let known = loaded.map(|loaded| check_ids(input, loaded, &mut cx)).unwrap_or_default();
     let checks = const_checks(input, &krate, &known);
     let Input { attrs, vis, name, fields, .. } = input;

@@ -3,7 +3,6 @@
 
 use ports_core::port_from;
 use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::quote;
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
@@ -168,13 +167,5 @@ fn read_crate(value: TokenStream, args: &mut Args, cx: &mut Ctxt) {
             Ok(path) => args.krate = Some(path),
             Err(_) => cx.error_spanned(&lit, "`crate` must be a path, e.g. crate = \"::ports_core\""),
         }
-    }
-}
-
-/// Where the generated code finds ports-core: `crate = "..."`, else `::ports_core`.
-pub(crate) fn krate(args: &Args) -> TokenStream {
-    match &args.krate {
-        Some(path) => quote!(#path),
-        None => quote!(::ports_core),
     }
 }
