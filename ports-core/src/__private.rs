@@ -61,6 +61,14 @@ pub fn registry_or_panic(text: &'static [u8]) -> &'static Registry {
     }
 }
 
+/// The body of a `ports!` struct's `endpoints()`: its `(field, id, endpoint)` rows, in
+/// declaration order (fields under a false `#[cfg]` left out of the array by the compiler).
+pub fn endpoints<'a, const N: usize>(
+    rows: [(&'static str, &'static str, &'a Endpoint); N],
+) -> core::array::IntoIter<(&'static str, &'static str, &'a Endpoint), N> {
+    rows.into_iter()
+}
+
 /// `a == b` in a const context.
 #[must_use]
 pub const fn str_eq(a: &str, b: &str) -> bool {
