@@ -10,25 +10,63 @@ pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{self, Err, Ok};
 
 /// The registry parsed from a file that a crate embedded with `include_bytes!`, parsed once per
-/// process and embedded copy (the macros validated the same bytes at compile time). Keyed by
+/// process and embedded copy (the macros validated the same file at compile time). Keyed by
 /// address: the services of one crate share one allocation, and a lookup does not hash the file.
-#[must_use]
-pub fn registry_from_source(text: &'static [u8]) -> &'static Registry {
-    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), &'static Registry>>> = OnceLock::new();
+///
+/// # Errors
+///
+/// [`ResolveError::EmbeddedRegistry`] when the copy does not parse: the file changed between the
+/// macros' check and rustc's `include_bytes!` (an edit during the build). Never a fallback.
+pub fn registry_from_source(text: &'static [u8]) -> Result<&'static Registry, ResolveError> {
+    type Parsed = Result<&'static Registry, ResolveError>;
+    static CACHE: OnceLock<Mutex<HashMap<(usize, usize), Parsed>>> = OnceLock::new();
     let mut cache = CACHE.get_or_init(Mutex::default).lock().unwrap_or_else(PoisonError::into_inner);
-    cache.entry((text.as_ptr() as usize, text.len())).or_insert_with(|| {
-        // The text was validated at compile time; should it have changed between the check and
-        // the `include_bytes!`, fall back to an empty registry rather than abort the program.
-        let registry =
-            std::str::from_utf8(text).ok().and_then(|t| Registry::parse(t).ok()).unwrap_or_else(|| Registry {
-                schema: None,
-                name: String::new(),
-                block: crate::model::Block { start: 1, end: 1 },
-                groups: Vec::new(),
-                services: Vec::new(),
-            });
-        Box::leak(Box::new(registry))
-    })
+    cache
+        .entry((text.as_ptr() as usize, text.len()))
+        .or_insert_with(|| {
+            let text = std::str::from_utf8(text)
+                .map_err(|e| crate::RegistryError::Encoding { path: None, offset: e.valid_up_to() }.to_string());
+            match text.and_then(|t| Registry::parse(t).map_err(|e| e.to_string())) {
+                Ok(registry) => Ok(&*Box::leak(Box::new(registry))),
+                Err(message) => Err(ResolveError::EmbeddedRegistry { message }),
+            }
+        })
+        .clone()
+}
+
+/// The registry a [`Service`] was checked against, for resolving it: the copy that `#[service]`
+/// embedded, else [`Service::registry`] (the embedded standard, or a hand-written impl's own).
+///
+/// # Errors
+///
+/// As [`registry_from_source`].
+pub fn registry_of<S: Service + ?Sized>() -> Result<&'static Registry, ResolveError> {
+    match S::__INFO.source {
+        Some(bytes) => registry_from_source(bytes),
+        None => Ok(S::registry()),
+    }
+}
+
+/// [`registry_from_source`] for [`Service::registry`], which cannot return an error.
+///
+/// # Panics
+///
+/// When the copy does not parse, with [`ResolveError::EmbeddedRegistry`]'s message: only after
+/// the registry file changed during the build (resolving reports the same as an error).
+#[must_use]
+pub fn registry_or_panic(text: &'static [u8]) -> &'static Registry {
+    match registry_from_source(text) {
+        Ok(registry) => registry,
+        Err(error) => panic!("{error}"),
+    }
+}
+
+/// The body of a `ports!` struct's `endpoints()`: its `(field, id, endpoint)` rows, in
+/// declaration order (fields under a false `#[cfg]` left out of the array by the compiler).
+pub fn endpoints<'a, const N: usize>(
+    rows: [(&'static str, &'static str, &'a Endpoint); N],
+) -> core::array::IntoIter<(&'static str, &'static str, &'a Endpoint), N> {
+    rows.into_iter()
 }
 
 /// `a == b` in a const context.
@@ -106,24 +144,53 @@ pub const fn check_field(fields: &[FieldClaim], struct_name: &str, k: usize) {
         }
         let same = str_eq(other.id, this.id);
         if same || other.port == this.port {
-            let msg = Message::new()
-                .push("ports!: fields `")
-                .push(other.field)
-                .push("` (")
-                .push(other.what)
-                .push(") and `")
-                .push(this.field)
-                .push("` (")
-                .push(this.what)
-                .push(") of `")
-                .push(struct_name);
-            let msg = if same {
-                msg.push("` are the same service `").push(this.id).push("`; keep one of them")
-            } else {
-                msg.push("` use the same port; each service of a process needs its own port")
-            };
-            panic!("{}", msg.as_str());
+            let clash = field_clash(
+                [other.field, other.what],
+                [this.field, this.what],
+                struct_name,
+                if same { Some(this.id) } else { None },
+                this.port,
+            );
+            panic!("{}", clash.as_str());
         }
+    }
+}
+
+/// The one wording of two fields of a `ports!` struct that cannot be in one process: the same
+/// service, or two services on the same registered port. Used by the macro for pairs of
+/// registry ids and by [`check_field`] (const evaluation) for pairs involving a type, so that
+/// both read alike. `first` and `second` are each `[field name, type or id as written]`.
+///
+/// ```
+/// # use ports_core::__private::field_clash;
+/// let text = field_clash(["api", "\"codecoder-api\""], ["web", "\"web-frontend\""], "Ports", None, 4400);
+/// assert_eq!(
+///     text.as_str(),
+///     "ports!: fields `api` (\"codecoder-api\") and `web` (\"web-frontend\") of `Ports` both use port 4400; each service of a process needs its own port"
+/// );
+/// ```
+#[must_use]
+pub const fn field_clash(
+    first: [&str; 2],
+    second: [&str; 2],
+    struct_name: &str,
+    same_service: Option<&str>,
+    port: u16,
+) -> Message {
+    let msg = Message::new()
+        .push("ports!: fields `")
+        .push(first[0])
+        .push("` (")
+        .push(first[1])
+        .push(") and `")
+        .push(second[0])
+        .push("` (")
+        .push(second[1])
+        .push(") of `")
+        .push(struct_name);
+    match same_service {
+        Some(id) => msg.push("` are the same service `").push(id).push("`; keep one of them"),
+        None => msg.push("` both use port").push_port(port).push("; each service of a process needs its own port"),
     }
 }
 
@@ -157,7 +224,34 @@ impl Message {
         self
     }
 
-    const fn as_str(&self) -> &str {
+    /// ` 4410`: a space, then the port in decimal.
+    const fn push_port(mut self, port: u16) -> Self {
+        let mut digits = [0u8; 5];
+        let (mut n, mut len) = (port, 0);
+        loop {
+            digits[4 - len] = b'0' + (n % 10) as u8;
+            len += 1;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if self.len < self.buf.len() {
+            self.buf[self.len] = b' ';
+            self.len += 1;
+        }
+        let mut i = 5 - len;
+        while i < 5 && self.len < self.buf.len() {
+            self.buf[self.len] = digits[i];
+            self.len += 1;
+            i += 1;
+        }
+        self
+    }
+
+    /// The text.
+    #[must_use]
+    pub const fn as_str(&self) -> &str {
         match core::str::from_utf8(self.buf.split_at(self.len).0) {
             Ok(text) => text,
             Err(_) => "ports!: two fields clash",

@@ -26,22 +26,27 @@ impl fmt::Display for EntryKind {
     }
 }
 
-/// `text` with every control character (newline, ESC, NUL...) written as an escape (`\u{1b}`),
-/// so that printing a string from a file can never move the cursor, clear the screen or start a
-/// new line that looks like output of its own.
+/// `text` with every control character (newline, ESC, NUL...), every invisible format character
+/// (a bidi override or isolate, a zero-width space, a soft hyphen, a BOM...) and every line or
+/// paragraph separator written as an escape (`\u{1b}`, `\u{202e}`), so that printing a string
+/// from a file can never move the cursor, clear the screen, start a new line that looks like
+/// output of its own, or show text in another order than it is stored (Trojan Source). These
+/// are the characters that registry validation rejects.
 ///
 /// ```
 /// assert_eq!(ports_core::escape_control("a\x1b[2Jb"), "a\\u{1b}[2Jb");
-/// assert_eq!(ports_core::escape_control("Zero Gateway"), "Zero Gateway");
+/// assert_eq!(ports_core::escape_control("admin\u{202e}nimda"), "admin\\u{202e}nimda");
+/// assert_eq!(ports_core::escape_control("Zero Gateway 网关"), "Zero Gateway 网关");
 /// ```
 #[must_use]
 pub fn escape_control(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    use crate::validate::is_hidden_char;
+    if !text.chars().any(is_hidden_char) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if c.is_control() {
+        if is_hidden_char(c) {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);
@@ -189,7 +194,8 @@ pub enum Problem {
         /// The entry's id (empty for the registry).
         id: String,
     },
-    /// A string field holds a control character (newline, ESC, NUL...).
+    /// A string field holds a control character (newline, ESC, NUL...), an invisible format
+    /// character (a bidi override, a zero-width space, a soft hyphen...) or a line separator.
     ControlChar {
         /// A group or a service, or the registry.
         kind: EntryKind,
@@ -197,6 +203,8 @@ pub enum Problem {
         id: String,
         /// The field (`"name"`, `"description"`...).
         field: &'static str,
+        /// The first such character in the field.
+        ch: char,
     },
 }
 
@@ -265,14 +273,18 @@ impl Problem {
             ),
             Problem::EmptyName { kind, id } if id.is_empty() => write!(f, "{kind} name is empty"),
             Problem::EmptyName { kind, id } => write!(f, "{kind} `{id}`: name is empty"),
-            Problem::ControlChar { kind, id, field } if id.is_empty() => write!(
-                f,
-                "{kind} `{field}` holds a control character (a newline, ESC, NUL...); registry strings are single printable lines"
-            ),
-            Problem::ControlChar { kind, id, field } => write!(
-                f,
-                "{kind} `{id}`: `{field}` holds a control character (a newline, ESC, NUL...); registry strings are single printable lines"
-            ),
+            Problem::ControlChar { kind, id, field, ch } => {
+                if id.is_empty() {
+                    write!(f, "{kind} `{field}`")?;
+                } else {
+                    write!(f, "{kind} `{id}`: `{field}`")?;
+                }
+                write!(
+                    f,
+                    " holds a control character ({}): registry strings are single printable lines, without control, bidi or invisible characters",
+                    ch.escape_unicode()
+                )
+            }
         }
     }
 }

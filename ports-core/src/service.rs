@@ -25,7 +25,7 @@ impl Resolver {
     ///
     /// See [`ResolveError`].
     pub fn resolve<S: Service + ?Sized>(&self) -> Result<Endpoint, ResolveError> {
-        let registry = S::registry();
+        let registry = crate::__private::registry_of::<S>()?;
         self.resolve_target(&Target::of::<S>(), &|port| registry.service_at(port))
     }
 }
@@ -111,9 +111,14 @@ pub trait Service {
     /// The registry the type was checked against (for run-time checks: an override landing on
     /// another service's port). `#[service]` fills it in; a hand-written impl checked against
     /// the standard can keep this default, the embedded registry.
+    ///
+    /// # Panics
+    ///
+    /// When the copy of the registry file that `#[service]` embedded does not parse: only when
+    /// the file changed during the build (`resolve` reports this as an error instead).
     fn registry() -> &'static Registry {
         match Self::__INFO.source {
-            Some(bytes) => crate::__private::registry_from_source(bytes),
+            Some(bytes) => crate::__private::registry_or_panic(bytes),
             None => Registry::embedded(),
         }
     }

@@ -92,8 +92,8 @@ impl Registry {
             problems.push(Problem::EmptyName { kind: EntryKind::Registry, id: String::new() });
         }
         for (field, value) in [("name", Some(name)), ("$schema", schema.as_ref())] {
-            if value.is_some_and(|v| has_control(v)) {
-                problems.push(Problem::ControlChar { kind: EntryKind::Registry, id: String::new(), field });
+            if let Some(ch) = value.and_then(|v| hidden_char(v)) {
+                problems.push(Problem::ControlChar { kind: EntryKind::Registry, id: String::new(), field, ch });
             }
         }
     }
@@ -113,8 +113,8 @@ impl Registry {
                 problems.push(Problem::EmptyName { kind: EntryKind::Group, id: group.id.clone() });
             }
             for (field, value) in [("title", Some(&group.title)), ("reserved", group.reserved.as_ref())] {
-                if value.is_some_and(|v| has_control(v)) {
-                    problems.push(Problem::ControlChar { kind: EntryKind::Group, id: group.id.clone(), field });
+                if let Some(ch) = value.and_then(|v| hidden_char(v)) {
+                    problems.push(Problem::ControlChar { kind: EntryKind::Group, id: group.id.clone(), field, ch });
                 }
             }
             if group.range().is_empty() {
@@ -181,8 +181,8 @@ impl Registry {
                 ("protocol", service.protocol.as_ref()),
             ];
             for (field, value) in texts {
-                if value.is_some_and(|v| has_control(v)) {
-                    problems.push(Problem::ControlChar { kind: EntryKind::Service, id: id.to_owned(), field });
+                if let Some(ch) = value.and_then(|v| hidden_char(v)) {
+                    problems.push(Problem::ControlChar { kind: EntryKind::Service, id: id.to_owned(), field, ch });
                 }
             }
             if port_from(u64::from(service.port)).is_none() {
@@ -240,6 +240,47 @@ impl Registry {
     }
 }
 
-fn has_control(text: &str) -> bool {
-    text.chars().any(char::is_control)
+/// The first character of `text` that may not appear in a registry string, if any.
+fn hidden_char(text: &str) -> Option<char> {
+    text.chars().find(|&c| is_hidden_char(c))
+}
+
+/// Whether `c` may not appear in a registry string, nor be printed raw: a control character
+/// (Unicode `Cc`: newline, ESC, NUL...), a format character (`Cf`: the bidi embeddings, overrides
+/// and isolates U+202A-202E and U+2066-2069, the zero-width characters U+200B-200F, the soft
+/// hyphen U+00AD, the BOM U+FEFF, tags...), or a line or paragraph separator (U+2028, U+2029).
+/// Each of these moves the cursor, starts a line, or changes or hides the text around it, so
+/// that a terminal or a review would show something other than what the registry holds (Trojan
+/// Source). The one definition: validation rejects them, `escape_control` escapes them.
+pub(crate) fn is_hidden_char(c: char) -> bool {
+    /// Unicode's `Cf` (format) characters, as ranges (Unicode 16).
+    const FORMAT: &[(char, char)] = &[
+        ('\u{ad}', '\u{ad}'),
+        ('\u{600}', '\u{605}'),
+        ('\u{61c}', '\u{61c}'),
+        ('\u{6dd}', '\u{6dd}'),
+        ('\u{70f}', '\u{70f}'),
+        ('\u{890}', '\u{891}'),
+        ('\u{8e2}', '\u{8e2}'),
+        ('\u{180e}', '\u{180e}'),
+        ('\u{200b}', '\u{200f}'),
+        ('\u{202a}', '\u{202e}'),
+        ('\u{2060}', '\u{2064}'),
+        ('\u{2066}', '\u{206f}'),
+        ('\u{feff}', '\u{feff}'),
+        ('\u{fff9}', '\u{fffb}'),
+        ('\u{110bd}', '\u{110bd}'),
+        ('\u{110cd}', '\u{110cd}'),
+        ('\u{13430}', '\u{1343f}'),
+        ('\u{1bca0}', '\u{1bca3}'),
+        ('\u{1d173}', '\u{1d17a}'),
+        ('\u{e0001}', '\u{e0001}'),
+        ('\u{e0020}', '\u{e007f}'),
+    ];
+    if c < '\u{ad}' {
+        return c.is_control();
+    }
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}')
+        || FORMAT.iter().any(|&(first, last)| first <= c && c <= last)
 }

@@ -380,3 +380,70 @@ fn schema_key_is_kept_first_on_rewrite() {
     assert!(text.starts_with("{\n  \"$schema\": \"./ports.schema.json\",\n  \"name\": \"T\","), "{text}");
     assert_eq!(Registry::parse(&text).unwrap(), r);
 }
+
+/// Trojan Source: bidi overrides and isolates, zero-width and other invisible format characters,
+/// and line separators are rejected in every string field, as control characters are, each
+/// problem naming the entry and the field and showing the character escaped.
+#[test]
+fn bidi_and_invisible_characters_are_problems_shown_escaped() {
+    let hidden = [
+        '\u{202e}',
+        '\u{202a}',
+        '\u{2066}',
+        '\u{2069}',
+        '\u{200b}',
+        '\u{200d}',
+        '\u{200f}',
+        '\u{2028}',
+        '\u{2029}',
+        '\u{feff}',
+        '\u{ad}',
+        '\u{61c}',
+        '\u{2060}',
+        '\u{e0041}',
+    ];
+    for ch in hidden {
+        let escaped = ch.escape_unicode().to_string();
+        let services = format!(
+            r#"[{{ "port": 4410, "id": "a", "name": "admin{ch}nimda", "group": "rust", "description": "d{ch}", "stack": "s{ch}", "protocol": "p{ch}" }}]"#
+        );
+        let groups =
+            format!(r#"[{{ "id": "rust", "start": 4410, "end": 4419, "title": "t{ch}", "reserved": "r{ch}" }}]"#);
+        let json = registry(&groups, &services).replacen("\"name\": \"T\"", &format!("\"name\": \"T{ch}\""), 1);
+        let found = problems(&json);
+        let tail = format!(
+            " holds a control character ({escaped}): registry strings are single printable lines, without control, bidi or invisible characters"
+        );
+        let expected: Vec<String> = [
+            "registry `name`",
+            "group `rust`: `title`",
+            "group `rust`: `reserved`",
+            "service `a`: `name`",
+            "service `a`: `description`",
+            "service `a`: `stack`",
+            "service `a`: `protocol`",
+        ]
+        .iter()
+        .map(|at| format!("{at}{tail}"))
+        .collect();
+        assert_eq!(found, expected, "{escaped}");
+        let Err(RegistryError::Invalid { problems, .. }) = Registry::parse(&json) else { panic!("{escaped}") };
+        assert!(problems.iter().all(|p| matches!(p, Problem::ControlChar { ch: c, .. } if *c == ch)), "{problems:?}");
+        // The whole message, as every command prints it, holds the character only escaped.
+        let message = Registry::parse(&json).unwrap_err().to_string();
+        assert!(!message.contains(ch), "{escaped} printed raw: {message:?}");
+    }
+}
+
+/// What is printable stays as it is: CJK titles, accents, emoji, RTL scripts without overrides.
+#[test]
+fn printable_text_in_any_script_is_accepted_and_printed_unchanged() {
+    let services = r#"[{ "port": 4410, "id": "a", "name": "网关 Zéro 🚀 بوابة", "group": "rust" }]"#;
+    let json = registry(GROUPS, services);
+    assert_eq!(problems(&json), Vec::<String>::new());
+    assert_eq!(ports_core::escape_control("网关 Zéro 🚀 بوابة"), "网关 Zéro 🚀 بوابة");
+    assert_eq!(
+        ports_core::escape_control("a\u{202e}b\u{2066}c\u{200b}d\u{2028}e\u{feff}f\u{ad}g\nh"),
+        "a\\u{202e}b\\u{2066}c\\u{200b}d\\u{2028}e\\u{feff}f\\u{ad}g\\u{a}h"
+    );
+}

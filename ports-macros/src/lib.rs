@@ -7,9 +7,17 @@
 //! The registry a crate is checked against: `PORTS_REGISTRY` (relative to the workspace or
 //! repository root), else the nearest `ports.json` from the crate's directory up to that root,
 //! else the standard embedded in `ports-core`.
+//!
+//! Cargo re-checks a crate when the registry file or `PORTS_REGISTRY` changes (the generated code
+//! reads both). On the embedded registry there is no file to watch, so the generated code reads
+//! the nearest `Cargo.lock` at or above the crate instead: `ports init`, after writing a
+//! registry, sets that file's modification time to now, and the next `cargo check` sees the new
+//! registry. A registry whose absolute path is not UTF-8 cannot be named by the generated code
+//! (`include_bytes!` takes a string) and is a compile error that says so.
 #![forbid(unsafe_code)]
 
 mod ctxt;
+mod krate;
 mod ports;
 mod registry;
 mod service;
@@ -67,6 +75,31 @@ pub fn service(args: TokenStream, item: TokenStream) -> TokenStream {
 /// Each field is a `#[service]` type (from any crate) or a registry id in quotes; the struct
 /// gets one `ports_core::Endpoint` field for each. The same service twice, or two fields on
 /// one port, is a compile error naming both fields.
+///
+/// The struct derives `Clone` and `Debug` (unless its own `#[derive]` already names them), and
+/// `endpoints()` iterates over every field as `(field name, service id, &Endpoint)`, in
+/// declaration order — an `ExactSizeIterator`, for a banner, a health page or metrics:
+///
+/// ```
+/// # #[ports_macros::service(port = 4410, group = "rust")]
+/// # pub struct ZeroGateway;
+/// ports_macros::ports! {
+///     pub struct DaemonPorts {
+///         gateway: ZeroGateway,
+///         api: "codecoder-api",
+///     }
+/// }
+///
+/// let ports = DaemonPorts::resolve_with(&ports_core::Resolver::new().env("GATEWAY_PORT", "5410"))?;
+/// let banner: Vec<String> =
+///     ports.endpoints().map(|(field, id, endpoint)| format!("{field} ({id}) on {endpoint}, {}", endpoint.source)).collect();
+/// assert_eq!(
+///     banner,
+///     ["gateway (zero-gateway) on 127.0.0.1:5410, GATEWAY_PORT=5410 (env)", "api (codecoder-api) on 127.0.0.1:4400, registry default"]
+/// );
+/// println!("{:?}", ports.clone());
+/// # Ok::<(), ports_core::ResolveError>(())
+/// ```
 #[proc_macro]
 pub fn ports(input: TokenStream) -> TokenStream {
     ports::expand(input.into()).into()

@@ -16,8 +16,11 @@ use ports_core::{discover, Discovery, Registry, RegistryError};
 /// A registry ready for checks, with what the generated code needs to name it.
 pub(crate) struct Loaded {
     pub(crate) registry: &'static Registry,
-    /// The file, absolute, for `include_str!`; `None` for the embedded registry.
-    pub(crate) file: Option<PathBuf>,
+    /// The file, absolute and UTF-8, for `include_bytes!`; `None` for the embedded registry.
+    pub(crate) file: Option<String>,
+    /// On the embedded registry, the file whose modification makes cargo re-check the crate
+    /// once a `ports.json` appears (see [`rebuild_stamp`]); `None` when there is none to name.
+    pub(crate) stamp: Option<String>,
     /// How to name it in messages (`the embedded registry`, `ports.json`, ...): never an
     /// absolute path that differs from machine to machine when the file is inside the root.
     pub(crate) label: String,
@@ -32,16 +35,29 @@ pub(crate) enum Failure {
 
 type FileKey = (PathBuf, Option<SystemTime>, u64);
 
+/// (`CARGO_MANIFEST_DIR`, `PORTS_REGISTRY`): what a crate's discovery depends on.
+type CrateKey = (Option<OsString>, Option<OsString>);
+
 struct Cache {
-    discoveries: HashMap<(Option<OsString>, Option<OsString>), Discovery>,
+    /// The discovery and the rebuild stamp, by (`CARGO_MANIFEST_DIR`, `PORTS_REGISTRY`).
+    discoveries: HashMap<CrateKey, (Discovery, Option<String>)>,
     files: HashMap<FileKey, Result<&'static Loaded, String>>,
+    /// The embedded registry, by the crate's rebuild stamp.
+    embedded: HashMap<Option<String>, &'static Loaded>,
     reported: Vec<FileKey>,
 }
 
 fn cache() -> std::sync::MutexGuard<'static, Cache> {
     static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
     CACHE
-        .get_or_init(|| Mutex::new(Cache { discoveries: HashMap::new(), files: HashMap::new(), reported: Vec::new() }))
+        .get_or_init(|| {
+            Mutex::new(Cache {
+                discoveries: HashMap::new(),
+                files: HashMap::new(),
+                embedded: HashMap::new(),
+                reported: Vec::new(),
+            })
+        })
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
 }
@@ -51,21 +67,27 @@ pub(crate) fn current() -> Result<&'static Loaded, Failure> {
     let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR");
     let env = std::env::var_os("PORTS_REGISTRY");
     let mut cache = cache();
-    let discovery = cache
+    let (discovery, stamp) = cache
         .discoveries
         .entry((manifest_dir.clone(), env.clone()))
         .or_insert_with(|| {
-            let start = manifest_dir.map_or_else(|| PathBuf::from("."), PathBuf::from);
-            discover(&start, env.as_deref(), false)
+            let start = manifest_dir.as_ref().map_or_else(|| PathBuf::from("."), PathBuf::from);
+            // A stamp at a path that is not UTF-8 cannot be named by `include_bytes!`: the crate
+            // then builds without it (no error: the embedded registry needs no file).
+            let stamp = manifest_dir.as_ref().and_then(|dir| rebuild_stamp(Path::new(dir)));
+            (discover(&start, env.as_deref(), false), stamp.and_then(|p| p.to_str().map(str::to_owned)))
         })
         .clone();
     let Some(path) = discovery.path.clone() else {
-        static EMBEDDED: OnceLock<Loaded> = OnceLock::new();
-        return Ok(EMBEDDED.get_or_init(|| Loaded {
-            registry: Registry::embedded(),
-            file: None,
-            label: discovery.to_string(),
-        }));
+        let loaded = cache.embedded.entry(stamp.clone()).or_insert_with(|| {
+            Box::leak(Box::new(Loaded {
+                registry: Registry::embedded(),
+                file: None,
+                stamp,
+                label: discovery.to_string(),
+            }))
+        });
+        return Ok(*loaded);
     };
     let shown = discovery.display_path().unwrap_or_else(|| path.display().to_string());
     let meta = std::fs::metadata(&path).ok();
@@ -82,6 +104,18 @@ pub(crate) fn current() -> Result<&'static Loaded, Failure> {
     }
 }
 
+/// The file that makes cargo re-check a crate built on the embedded registry once a registry
+/// file appears: the nearest `Cargo.lock` at or above the crate's directory (the workspace's,
+/// which cargo has written before it compiles anything). Cargo re-checks a crate when a file it
+/// read changed, but cannot watch a `ports.json` that does not exist yet; so, while on the
+/// embedded registry, the generated code reads this file (`include_bytes!`), and `ports init`,
+/// after writing a registry file, sets the modification time of the nearest `Cargo.lock` at or
+/// above that file's directory to now — the same file, for every crate that will find the new
+/// registry (no `Cargo.lock` lies between such a crate and its root but at the root itself).
+pub(crate) fn rebuild_stamp(crate_dir: &Path) -> Option<PathBuf> {
+    crate_dir.ancestors().map(|dir| dir.join("Cargo.lock")).find(|lock| lock.is_file())
+}
+
 fn load(path: &Path, shown: &str, discovery: &Discovery) -> Result<&'static Loaded, String> {
     let from_env = matches!(discovery.origin, ports_core::Origin::Env(_));
     let whence = if from_env { " (named by PORTS_REGISTRY)" } else { "" };
@@ -91,29 +125,37 @@ fn load(path: &Path, shown: &str, discovery: &Discovery) -> Result<&'static Load
         other => format!("the ports registry{whence} cannot be used: {}", other.with_path(shown)),
     })?;
     let file = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    // The generated code names the file in a string literal (`include_bytes!`): a path that is
+    // not UTF-8 cannot be written there without changing it, so it is an error, not a guess.
+    let Some(utf8) = file.to_str() else { return Err(not_utf8(shown, whence, &file)) };
     Ok(Box::leak(Box::new(Loaded {
         registry: Box::leak(Box::new(registry)),
-        file: Some(file),
+        file: Some(utf8.to_owned()),
+        stamp: None,
         label: discovery.to_string(),
     })))
 }
 
-/// When the crate being compiled does not list `ports-core` in its Cargo.toml, the message that
-/// says so (the generated code names `::ports_core`, so E0433 "failed to resolve" would be the
-/// only clue). Reported once per compiler process; `None` when the dependency is there, or when
-/// the manifest cannot be read (no guess is made then).
-pub(crate) fn missing_ports_core() -> Option<String> {
-    static REPORTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-    let dir = std::env::var_os("CARGO_MANIFEST_DIR")?;
-    let manifest = Path::new(&dir).join("Cargo.toml");
-    let text = ports_core::read_text(&manifest, 1 << 20).ok()?;
-    if text.contains("ports-core") || text.contains("ports_core") {
-        return None;
-    }
-    if REPORTED.swap(true, std::sync::atomic::Ordering::Relaxed) {
-        return None;
-    }
-    Some(
-        "this crate does not depend on ports-core, which the generated code names as `::ports_core`: add `ports-core` to its [dependencies], or, where a crate re-exports it, say where: #[service(crate = \"that_crate::ports_core\", ...)] / ports! { crate = that_crate::ports_core; ... }".to_owned(),
+/// The message for a registry whose absolute path is not UTF-8, naming the component at fault
+/// with its bytes escaped (`mac-\xff`).
+fn not_utf8(shown: &str, whence: &str, file: &Path) -> String {
+    let culprit = file.components().map(|c| c.as_os_str()).find(|c| c.to_str().is_none()).unwrap_or(file.as_os_str());
+    format!(
+        "the ports registry `{shown}`{whence} lies at `{}`, a path that is not UTF-8 (`{}`): the code this macro generates names the registry in a string (`include_bytes!`), which cannot hold that path; rename that directory so that its name is UTF-8 (cargo cannot track the files of a crate under it either), or name a registry at a UTF-8 path with PORTS_REGISTRY (an absolute path)",
+        escape_os(file.as_os_str()),
+        escape_os(culprit),
     )
+}
+
+/// `text` for a message: UTF-8 runs as they are (control characters escaped), every other byte
+/// as `\xNN`.
+fn escape_os(text: &std::ffi::OsStr) -> String {
+    let mut out = String::new();
+    for chunk in text.as_encoded_bytes().utf8_chunks() {
+        out.push_str(&ports_core::escape_control(chunk.valid()));
+        for byte in chunk.invalid() {
+            out.push_str(&format!("\\x{byte:02x}"));
+        }
+    }
+    out
 }

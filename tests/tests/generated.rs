@@ -154,3 +154,44 @@ fn child_resolve() {
     println!("workflow={} ({})", ports.workflow, ports.workflow.source);
     println!("single={}", ZeroGateway::resolve().unwrap());
 }
+
+ports! {
+    /// No derive written: `ports!` derives `Clone` and `Debug` itself.
+    pub struct PlainPorts {
+        workflow: ZeroWorkflow,
+        api: "codecoder-api",
+        gateway: ZeroGateway,
+    }
+}
+
+#[test]
+fn ports_structs_are_clone_and_debug() {
+    let ports = PlainPorts::resolve_with(&Resolver::new().env("GATEWAY_PORT", "5410")).unwrap();
+    let copy = ports.clone();
+    assert_eq!(copy.gateway, ports.gateway);
+    let debug = format!("{ports:?}");
+    assert!(debug.starts_with("PlainPorts { workflow: Endpoint { "), "{debug}");
+    assert!(debug.contains("port: 5410"), "{debug}");
+    // A struct that derives `Debug` itself keeps its own (no conflicting impls).
+    let zero = ZeroPorts::resolve_with(&Resolver::new()).unwrap();
+    assert!(format!("{:?}", zero.clone()).starts_with("ZeroPorts { gateway: "));
+}
+
+#[test]
+fn endpoints_lists_field_id_and_endpoint_in_declaration_order() {
+    let ports = PlainPorts::resolve_with(&Resolver::new().env("WORKFLOW_PORT", "5412")).unwrap();
+    let rows: Vec<(&str, &str, String, String)> =
+        ports.endpoints().map(|(field, id, e)| (field, id, e.to_string(), e.source.to_string())).collect();
+    assert_eq!(
+        rows,
+        [
+            ("workflow", "zero-workflow", "127.0.0.1:5412".to_owned(), "WORKFLOW_PORT=5412 (env)".to_owned()),
+            ("api", "codecoder-api", "127.0.0.1:4400".to_owned(), "registry default".to_owned()),
+            ("gateway", "zero-gateway", "127.0.0.1:4410".to_owned(), "registry default".to_owned()),
+        ]
+    );
+    // The endpoints are the fields themselves, not copies.
+    let (_, _, gateway) = ports.endpoints().last().unwrap();
+    assert!(std::ptr::eq(gateway, &ports.gateway));
+    assert_eq!(ports.endpoints().len(), 3);
+}

@@ -50,6 +50,12 @@ pub enum ResolveError {
         /// What was expected there.
         expected: &'static str,
     },
+    /// The copy of a registry file that a crate embedded at compile time cannot be used: the
+    /// file changed while the crate was being compiled, after the macros had checked it.
+    EmbeddedRegistry {
+        /// What is wrong with the copy.
+        message: String,
+    },
     /// An override lands on a port the registry gives to another service.
     Conflict {
         /// The service being resolved.
@@ -111,6 +117,11 @@ impl fmt::Display for ResolveError {
                 "config file {}: `{key}` is {}, expected {expected}",
                 path(file),
                 crate::escape_control(&truncated(value))
+            ),
+            ResolveError::EmbeddedRegistry { message } => write!(
+                f,
+                "the registry file embedded in this program at compile time is not the one its macros checked ({}): it changed during the build; build the program again",
+                crate::escape_control(message)
             ),
             ResolveError::Disagree { service, first, first_port, second, second_port } => write!(
                 f,

@@ -8,11 +8,12 @@ use crate::ctxt::Ctxt;
 use crate::registry::Loaded;
 
 /// Registry ids are checked here: an unknown id (with the closest), and two id fields that are
-/// the same service or share a port. Returns the (id, port) of each known id field, by index.
+/// the same service (two different ids never share a port: the registry was validated). Returns
+/// the (id, port) of each known id field, by index.
 pub(super) fn check_ids(input: &Input, loaded: &Loaded, cx: &mut Ctxt) -> HashMap<usize, (String, u16)> {
     let mut known = HashMap::new();
     let mut by_id: HashMap<String, &Field> = HashMap::new();
-    let mut by_port: HashMap<u16, &Field> = HashMap::new();
+    let struct_name = input.name.to_string();
     for (i, field) in input.fields.iter().enumerate() {
         let Kind::Id(lit) = &field.kind else { continue };
         let id = lit.value();
@@ -25,15 +26,17 @@ pub(super) fn check_ids(input: &Input, loaded: &Loaded, cx: &mut Ctxt) -> HashMa
             }
         };
         if let Some(first) = by_id.get(&id) {
-            cx.error_spanned(
-                lit,
-                format!("fields `{}` and `{}` are the same service `{id}`; keep one of them", first.name, field.name),
+            // ports-core's one wording, the same as the const check of pairs involving a type.
+            let clash = ports_core::__private::field_clash(
+                [&first.name.to_string(), &first.describe()],
+                [&field.name.to_string(), &field.describe()],
+                &struct_name,
+                Some(&id),
+                entry.port,
             );
-        } else if let Some(first) = by_port.get(&entry.port) {
-            cx.error_spanned(lit, format!("fields `{}` and `{}` both use port {}", first.name, field.name, entry.port));
+            cx.error_spanned(lit, clash.as_str());
         } else {
             by_id.insert(id.clone(), field);
-            by_port.insert(entry.port, field);
         }
         known.insert(i, (id, entry.port));
     }

@@ -4,7 +4,8 @@ use std::collections::HashMap;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
-use syn::{Ident, Type, Visibility};
+use syn::punctuated::Punctuated;
+use syn::{Ident, Token, Type, Visibility};
 
 use super::check::check_ids;
 use super::parse::{Field, Input, Kind};
@@ -13,11 +14,8 @@ use crate::registry::{self, Failure};
 use crate::service::{registry_expr, track};
 
 pub(super) fn expand(input: &Input) -> TokenStream {
-    let mut cx = Ctxt::default();
-    let krate = match &input.krate {
-        Some(path) => quote!(#path),
-        None => quote!(::ports_core),
-    };
+    let mut cx = Ctxt::new();
+    let krate = crate::krate::path(input.krate.as_ref());
     let loaded = match registry::current() {
         Ok(loaded) => Some(loaded),
         Err(Failure::Report(message)) => {
@@ -26,11 +24,7 @@ pub(super) fn expand(input: &Input) -> TokenStream {
         }
         Err(Failure::Reported) => None,
     };
-    if input.krate.is_none() {
-        if let Some(message) = registry::missing_ports_core() {
-            cx.error_at(Span::call_site(), message);
-        }
-    }
+    crate::krate::check_dependency(input.krate.as_ref(), &mut cx);
     let known = loaded.map(|loaded| check_ids(input, loaded, &mut cx)).unwrap_or_default();
     let checks = const_checks(input, &krate, &known);
     let Input { attrs, vis, name, fields, .. } = input;
@@ -71,13 +65,25 @@ pub(super) fn expand(input: &Input) -> TokenStream {
         let name = &f.name;
         quote!(#(#cfgs)* #name: #local)
     });
+    let endpoints = fields.iter().map(|f| {
+        let cfgs = f.cfgs();
+        let (name, field) = (f.name.to_string(), &f.name);
+        let id = match &f.kind {
+            Kind::Type(ty) => quote_spanned! {ty_span(ty)=> <#ty as #krate::Service>::ID },
+            Kind::Id(id) => quote!(#id),
+        };
+        quote!(#(#cfgs)* (#name, #id, &self.#field))
+    });
+    let derive = derive_clone_debug(attrs);
     let count = fields.len();
     let errors = cx.check().map(|e| e.to_compile_error());
     let track = loaded.map(track);
     let doc_resolve = format!("Resolves every field of `{name}` under the real environment (env vars, then `CODECODER_CONFIG` or `~/.codecoder/config.json`, then the registry), reading the config file once.\n\n# Errors\n\nA bad override, a malformed config file, or two fields on one endpoint.");
     let doc_with = "Resolves every field under a resolver built in code.\n\n# Errors\n\nAs `resolve`.";
+    let doc_endpoints = "Every field's endpoint, in declaration order, as `(field name, service id, endpoint)`: for banners, health pages and metrics.";
     quote! {
         #(#attrs)*
+        #derive
         #vis struct #name {
             #(#field_defs,)*
         }
@@ -95,12 +101,36 @@ pub(super) fn expand(input: &Input) -> TokenStream {
                 #krate::__private::check_collisions(&#list)?;
                 #krate::__private::Ok(Self { #(#inits),* })
             }
+
+            #[doc = #doc_endpoints]
+            #vis fn endpoints(&self) -> impl ::core::iter::ExactSizeIterator<Item = (&'static str, &'static str, &#krate::Endpoint)> + '_ {
+                #krate::__private::endpoints([#(#endpoints),*])
+            }
         }
 
         #checks
         #track
         #errors
     }
+}
+
+/// `#[derive(Clone, Debug)]`, less what the user's own `#[derive(...)]` already names (by the
+/// last segment of the path), so that a struct written with `#[derive(Debug)]` before `ports!`
+/// derived it still compiles.
+fn derive_clone_debug(attrs: &[syn::Attribute]) -> Option<TokenStream> {
+    let mut given = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+        // An unparsable derive is the compiler's to report, on the user's tokens.
+        if let Ok(paths) = attr.parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated) {
+            given.extend(paths.iter().filter_map(|p| p.segments.last().map(|s| s.ident.to_string())));
+        }
+    }
+    let missing: Vec<TokenStream> = [("Clone", quote!(::core::clone::Clone)), ("Debug", quote!(::core::fmt::Debug))]
+        .into_iter()
+        .filter(|(name, _)| !given.iter().any(|g| g == name))
+        .map(|(_, path)| path)
+        .collect();
+    (!missing.is_empty()).then(|| quote!(#[derive(#(#missing),*)]))
 }
 
 fn ty_span(ty: &Type) -> Span {

@@ -8,8 +8,10 @@ use syn::DeriveInput;
 
 use crate::registry::Loaded;
 
-/// The registry expression of generated code: the embedded one, or the crate's file through
-/// `include_bytes!` (which also makes cargo re-check the crate when the file changes).
+/// The registry expression of generated code, in a function that returns
+/// `Result<_, ResolveError>`: the embedded one, or the crate's file through `include_bytes!`
+/// (which also makes cargo re-check the crate when the file changes), parsed at run time — a
+/// copy that does not parse is an error there (`?`), never a silent fallback.
 ///
 /// Measured choices (bench/macro-cost.py): bytes, not `include_str!`, which rustc handles several
 /// times slower; and a constant expression, not a `static`, so that identical contents share one
@@ -17,19 +19,17 @@ use crate::registry::Loaded;
 pub(crate) fn registry_expr(krate: &TokenStream, loaded: &Loaded) -> TokenStream {
     match &loaded.file {
         None => quote!(#krate::Registry::embedded()),
-        Some(file) => {
-            let file = file.to_string_lossy();
-            quote!(#krate::__private::registry_from_source(::core::include_bytes!(#file)))
-        }
+        Some(file) => quote!(#krate::__private::registry_from_source(::core::include_bytes!(#file))?),
     }
 }
 
-/// `const _` items that make cargo re-check the crate when `PORTS_REGISTRY` or the registry file
-/// changes. Emitted once per compiler process (once per file): one `option_env!` puts the
-/// variable in the crate's dep-info, one `include_bytes!` the file; a copy per service would
-/// cost compile time for nothing.
+/// `const _` items that make cargo re-check the crate when `PORTS_REGISTRY`, the registry file,
+/// or — on the embedded registry — the rebuild stamp (`registry::rebuild_stamp`) changes.
+/// Emitted once per compiler process (once per file): one `option_env!` puts the variable in the
+/// crate's dep-info, one `include_bytes!` each file; a copy per service would cost compile time
+/// for nothing.
 pub(crate) fn track(loaded: &Loaded) -> TokenStream {
-    static TRACKED: std::sync::Mutex<Vec<Option<std::path::PathBuf>>> = std::sync::Mutex::new(Vec::new());
+    static TRACKED: std::sync::Mutex<Vec<Option<String>>> = std::sync::Mutex::new(Vec::new());
     let mut tracked = TRACKED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut out = TokenStream::new();
     if tracked.is_empty() {
@@ -38,10 +38,9 @@ pub(crate) fn track(loaded: &Loaded) -> TokenStream {
             const _: ::core::option::Option<&str> = ::core::option_env!("PORTS_REGISTRY");
         });
     }
-    if let Some(file) = &loaded.file {
+    for file in loaded.file.iter().chain(&loaded.stamp) {
         if !tracked.iter().any(|t| t.as_ref() == Some(file)) {
             tracked.push(Some(file.clone()));
-            let file = file.to_string_lossy();
             out.extend(quote! {
                 const _: &[u8] = ::core::include_bytes!(#file);
             });
@@ -77,10 +76,7 @@ pub(super) fn impl_service(
     // (bench/macro-cost.py), and the bytes are one interned allocation in the binary, not one
     // per service.
     let source = match &loaded.file {
-        Some(file) => {
-            let file = file.to_string_lossy();
-            quote!(#krate::__private::Some(::core::include_bytes!(#file)))
-        }
+        Some(file) => quote!(#krate::__private::Some(::core::include_bytes!(#file))),
         None => quote!(#krate::__private::None),
     };
     quote! {

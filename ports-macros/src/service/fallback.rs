@@ -4,16 +4,17 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::DeriveInput;
 
-use super::parse::{krate, Args};
-use crate::ctxt::Ctxt;
-
 /// The item unchanged plus a stub impl marked `__STUB = true`, so that the user sees the real
 /// error and not "no associated item `PORT`" wherever the type is used; `ports!` skips stubs in
 /// its checks, so the error is not repeated there either.
-pub(super) fn fallback(item: TokenStream, input: Option<&DeriveInput>, args: &Args, cx: Ctxt) -> TokenStream {
-    let errors = cx.check().map(|e| e.to_compile_error());
+pub(super) fn fallback(
+    item: TokenStream,
+    input: Option<&DeriveInput>,
+    krate: &TokenStream,
+    errors: Option<syn::Error>,
+) -> TokenStream {
+    let errors = errors.map(|e| e.to_compile_error());
     let Some(input) = input else { return quote! { #item #errors } };
-    let krate = krate(args);
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let stub = quote_spanned! {Span::call_site()=>

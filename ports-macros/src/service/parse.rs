@@ -3,7 +3,7 @@
 
 use ports_core::port_from;
 use proc_macro2::{Span, TokenStream, TokenTree};
-use quote::quote;
+use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::{Ident, LitInt, LitStr, Token};
@@ -56,7 +56,7 @@ impl Parse for Arg {
             let kw: Token![crate] = input.parse()?;
             Ident::new("crate", kw.span)
         } else {
-            input.call(syn::ext::IdentExt::parse_any)?
+            input.call(Ident::parse_any)?
         };
         if !input.peek(Token![=]) {
             return Err(syn::Error::new(key.span(), format!("expected `{key} = ...`; {}", accepted())));
@@ -64,6 +64,12 @@ impl Parse for Arg {
         let eq: Token![=] = input.parse()?;
         let mut value = TokenStream::new();
         while !input.is_empty() && !input.peek(Token![,]) {
+            // `group = "rust" port = 4411`: the next `key =` after a value is a missing comma,
+            // one error there, rather than a bad `group` and a missing `port`.
+            if !value.is_empty() && input.peek(Ident::peek_any) && input.peek2(Token![=]) {
+                let next = input.fork().call(Ident::parse_any)?;
+                return Err(input.error(format!("expected `,` before `{next}`: arguments are separated by commas")));
+            }
             value.extend([input.parse::<TokenTree>()?]);
         }
         Ok(Arg { key, value, eq_span: eq.span })
@@ -107,14 +113,26 @@ pub(crate) fn parse(tokens: TokenStream, cx: &mut Ctxt) -> Args {
 
 fn read_port(value: TokenStream, args: &mut Args, cx: &mut Ctxt) {
     const RANGE: &str = "a port is an integer literal from 1 to 65535, e.g. port = 4410";
-    match syn::parse2::<LitInt>(value.clone()) {
-        Ok(lit) if lit.suffix().is_empty() || lit.suffix() == "u16" => {
-            match lit.base10_parse::<u64>().ok().and_then(port_from) {
-                Some(port) => args.port = Some((port, lit)),
-                None => cx.error_spanned(value, format!("port {} is out of range: {RANGE}", lit.base10_digits())),
-            }
+    let Ok(lit) = syn::parse2::<LitInt>(value.clone()) else {
+        cx.error_spanned(value, format!("expected an integer literal: {RANGE}"));
+        return;
+    };
+    let Some(port) = lit.base10_parse::<u64>().ok().and_then(port_from) else {
+        cx.error_spanned(value, format!("port {} is out of range: {RANGE}", lit.base10_digits()));
+        return;
+    };
+    match lit.suffix() {
+        "" | "u16" => args.port = Some((port, lit)),
+        suffix => {
+            let why = match suffix {
+                "u8" | "i8" => format!("`{suffix}` cannot hold ports (they go up to 65535)"),
+                _ => format!("a port is a `u16`, not `{suffix}`"),
+            };
+            cx.error_spanned(
+                &lit,
+                format!("the suffix `{suffix}` is the problem: {why}; write port = {port} or port = {port}u16"),
+            );
         }
-        _ => cx.error_spanned(value, format!("expected an integer literal: {RANGE}")),
     }
 }
 
@@ -149,13 +167,5 @@ fn read_crate(value: TokenStream, args: &mut Args, cx: &mut Ctxt) {
             Ok(path) => args.krate = Some(path),
             Err(_) => cx.error_spanned(&lit, "`crate` must be a path, e.g. crate = \"::ports_core\""),
         }
-    }
-}
-
-/// Where the generated code finds ports-core: `crate = "..."`, else `::ports_core`.
-pub(crate) fn krate(args: &Args) -> TokenStream {
-    match &args.krate {
-        Some(path) => quote!(#path),
-        None => quote!(::ports_core),
     }
 }
