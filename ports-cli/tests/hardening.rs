@@ -396,3 +396,27 @@ fn overlapping_groups_by_the_thousand_stay_small() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["problems"].as_array().unwrap().len(), 1999);
 }
+
+/// `ports init` touches the repository's `Cargo.lock` files (their bytes kept), the files that
+/// crates built on the embedded registry read, so that cargo re-checks them against the new
+/// registry (issue 20, item 10).
+#[test]
+fn init_touches_every_cargo_lock_of_the_repository() {
+    let dir = project();
+    let old = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+    let mut locks = Vec::new();
+    for at in ["Cargo.lock", "services/Cargo.lock", "target/Cargo.lock"] {
+        let path = dir.path().join(at);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, format!("# {at}\n")).unwrap();
+        std::fs::File::options().write(true).open(&path).unwrap().set_modified(old).unwrap();
+        locks.push(path);
+    }
+    let o = run(dir.path(), &["init"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("so that cargo re-checks the crates built on the embedded registry"));
+    let modified = |p: &Path| std::fs::metadata(p).unwrap().modified().unwrap();
+    assert!(modified(&locks[0]) > old && modified(&locks[1]) > old, "the repository's locks are touched");
+    assert_eq!(modified(&locks[2]), old, "target/ is not the repository's");
+    assert_eq!(std::fs::read_to_string(&locks[1]).unwrap(), "# services/Cargo.lock\n");
+}

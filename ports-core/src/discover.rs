@@ -85,6 +85,28 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
     holding(".git").or_else(|| holding("Cargo.lock"))
 }
 
+/// The file that makes cargo re-check a crate built on the embedded registry once a registry
+/// file appears: the nearest `Cargo.lock` at or above the crate's directory (its workspace's,
+/// which cargo writes before it compiles anything). Cargo re-checks a crate when a file it read
+/// changed, but cannot watch a `ports.json` that does not exist yet; so, while on the embedded
+/// registry, the macros' generated code reads this file (`include_bytes!`), and `ports init`,
+/// after writing a registry file, sets the modification time of every `Cargo.lock` of the
+/// repository (and of this one for the file's own directory) to now.
+///
+/// ```
+/// let repo = tempfile::tempdir()?;
+/// let krate = repo.path().join("services/gateway");
+/// std::fs::create_dir_all(&krate)?;
+/// assert_eq!(ports_core::rebuild_stamp(&krate), None);
+/// std::fs::write(repo.path().join("services/Cargo.lock"), "")?;
+/// assert_eq!(ports_core::rebuild_stamp(&krate), Some(repo.path().join("services/Cargo.lock")));
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[must_use]
+pub fn rebuild_stamp(crate_dir: &Path) -> Option<PathBuf> {
+    crate_dir.ancestors().map(|dir| dir.join("Cargo.lock")).find(|lock| lock.is_file())
+}
+
 /// Finds the registry for a crate or a directory.
 ///
 /// 1. `ports_registry` (the value of `PORTS_REGISTRY`), taken from the root when relative, else

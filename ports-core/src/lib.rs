@@ -39,7 +39,7 @@ pub mod sockets;
 mod validate;
 
 pub use claim::{Claim, ClaimError, ClaimField, MoveError};
-pub use discover::{discover, find_root, registry_in_force, Discovery, Origin, REGISTRY_FILE};
+pub use discover::{discover, find_root, rebuild_stamp, registry_in_force, Discovery, Origin, REGISTRY_FILE};
 pub use error::{escape_control, EntryKind, Problem, RegistryError, PROBLEMS_SHOWN};
 pub use file::{decode, file_kind, read_bytes, read_text, ReadError, CONFIG_LIMIT, PSEUDO_LIMIT, REGISTRY_LIMIT};
 pub use lease::{lease_service_port, lease_test_port, lease_test_port_in, LeaseError};

@@ -19,7 +19,7 @@ pub(crate) struct Loaded {
     /// The file, absolute and UTF-8, for `include_bytes!`; `None` for the embedded registry.
     pub(crate) file: Option<String>,
     /// On the embedded registry, the file whose modification makes cargo re-check the crate
-    /// once a `ports.json` appears (see [`rebuild_stamp`]); `None` when there is none to name.
+    /// once a `ports.json` appears (see `ports_core::rebuild_stamp`); `None` when there is none to name.
     pub(crate) stamp: Option<String>,
     /// How to name it in messages (`the embedded registry`, `ports.json`, ...): never an
     /// absolute path that differs from machine to machine when the file is inside the root.
@@ -74,7 +74,7 @@ pub(crate) fn current() -> Result<&'static Loaded, Failure> {
             let start = manifest_dir.as_ref().map_or_else(|| PathBuf::from("."), PathBuf::from);
             // A stamp at a path that is not UTF-8 cannot be named by `include_bytes!`: the crate
             // then builds without it (no error: the embedded registry needs no file).
-            let stamp = manifest_dir.as_ref().and_then(|dir| rebuild_stamp(Path::new(dir)));
+            let stamp = manifest_dir.as_ref().and_then(|dir| ports_core::rebuild_stamp(Path::new(dir)));
             (discover(&start, env.as_deref(), false), stamp.and_then(|p| p.to_str().map(str::to_owned)))
         })
         .clone();
@@ -102,18 +102,6 @@ pub(crate) fn current() -> Result<&'static Loaded, Failure> {
             Err(Failure::Report(message))
         }
     }
-}
-
-/// The file that makes cargo re-check a crate built on the embedded registry once a registry
-/// file appears: the nearest `Cargo.lock` at or above the crate's directory (the workspace's,
-/// which cargo has written before it compiles anything). Cargo re-checks a crate when a file it
-/// read changed, but cannot watch a `ports.json` that does not exist yet; so, while on the
-/// embedded registry, the generated code reads this file (`include_bytes!`), and `ports init`,
-/// after writing a registry file, sets the modification time of the nearest `Cargo.lock` at or
-/// above that file's directory to now — the same file, for every crate that will find the new
-/// registry (no `Cargo.lock` lies between such a crate and its root but at the root itself).
-pub(crate) fn rebuild_stamp(crate_dir: &Path) -> Option<PathBuf> {
-    crate_dir.ancestors().map(|dir| dir.join("Cargo.lock")).find(|lock| lock.is_file())
 }
 
 fn load(path: &Path, shown: &str, discovery: &Discovery) -> Result<&'static Loaded, String> {
