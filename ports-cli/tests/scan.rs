@@ -208,3 +208,16 @@ fn a_port_variable_naming_someone_else_is_a_mismatch_even_when_the_owner_has_non
     );
     assert_eq!(v["findings"][0]["service"], "codecoder-api");
 }
+
+/// A FIFO given by name is not opened, and the scan says so (exit 2), instead of a silent
+/// "0 files scanned".
+#[cfg(unix)]
+#[test]
+fn a_fifo_given_by_name_is_a_warning() {
+    let dir = fixture();
+    let fifo = dir.path().join("pipe");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let o = ports(dir.path(), &["scan", "pipe"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("not scanned:") && text(&o.stderr).contains("a FIFO"), "{}", text(&o.stderr));
+}

@@ -73,7 +73,8 @@ fn claim_at(text: &[u8], at: usize) -> Option<RustClaim> {
         i = skip_ws_back(text, i - 2);
         let start = text[..i].iter().rposition(|&b| !ident_byte(b)).map_or(0, |p| p + 1);
         if start == i {
-            return None;
+            // A path from the crate root: `#[::ports_macros::service(..)]`.
+            break;
         }
         i = skip_ws_back(text, start);
     }
@@ -260,6 +261,7 @@ mod tests {
             ),
             ("#[service(group = \"rust\", port = 4412u16, id = \"zero-workflow\")] enum W {}", gw(4412, "rust", "zero-workflow")),
             ("# [ service ( port = 4410 , group = \"rust\" ) ] struct HTTPServer;", gw(4410, "rust", "http-server")),
+            ("#[::ports_macros::service(port = 4410, group = \"rust\")] struct ZeroGateway;", gw(4410, "rust", "zero-gateway")),
             ("fn service(port: u16) {}", None),
             ("#[service(group = \"rust\")] struct NoPort;", None),
             ("#[derive(service)] struct X;", None),

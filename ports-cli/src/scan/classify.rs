@@ -339,6 +339,23 @@ impl Finding<&str> {
         }
     }
 
+    /// Appends the message to `out`: the same text as [`Finding::message`], with the common
+    /// kinds (hard-coded, unregistered) written without building a `String` — ten million
+    /// findings are printed at the speed of the scan.
+    pub fn write_message(&self, index: &Index<'_>, out: &mut Vec<u8>) {
+        let mut number = itoa::Buffer::new();
+        match (&self.cause, index.owner(self.port)) {
+            (Cause::HardCoded, Some(owner)) => {
+                out.extend_from_slice(b"port ");
+                out.extend_from_slice(number.format(self.port).as_bytes());
+                out.extend_from_slice(b" of `");
+                out.extend_from_slice(index.service(owner).id.as_bytes());
+                out.extend_from_slice(b"` is hard-coded");
+            }
+            _ => out.extend_from_slice(self.message(index).as_bytes()),
+        }
+    }
+
     /// The suggestion for a hard-coded port, fitting the file's style.
     #[must_use]
     pub fn suggestion(&self, index: &Index<'_>, style: Style) -> Option<String> {

@@ -147,13 +147,36 @@ impl ScanReport {
                 writeln!(out, "not fixed: {} changed during the scan", escape_control(file))?;
             }
         }
-        for (file, f) in self.findings() {
-            let kind = if self.is_problem(f.kind) { red(f.kind.as_str()) } else { f.kind.as_str().to_owned() };
-            write!(out, "{}:{}:{}: {kind}: {}", escape_control(&file.path), f.line, f.column, f.message(index))?;
-            if let Some(suggestion) = f.suggestion(index, file.style) {
-                write!(out, " (use {suggestion})")?;
+        // One line at a time into a reused buffer: the path escaped once per file, the kind
+        // painted once, numbers and the common messages written without formatting.
+        let kinds: Vec<String> = Kind::ALL
+            .iter()
+            .map(|&k| if self.is_problem(k) { red(k.as_str()) } else { k.as_str().to_owned() })
+            .collect();
+        let mut number = itoa::Buffer::new();
+        let mut line = Vec::with_capacity(256);
+        for file in &self.files {
+            let path = escape_control(&file.path);
+            for f in file.iter() {
+                line.clear();
+                line.extend_from_slice(path.as_bytes());
+                line.push(b':');
+                line.extend_from_slice(number.format(f.line).as_bytes());
+                line.push(b':');
+                line.extend_from_slice(number.format(f.column).as_bytes());
+                line.extend_from_slice(b": ");
+                let kind = Kind::ALL.iter().position(|&k| k == f.kind).unwrap_or(0);
+                line.extend_from_slice(kinds[kind].as_bytes());
+                line.extend_from_slice(b": ");
+                f.write_message(index, &mut line);
+                if let Some(suggestion) = f.suggestion(index, file.style) {
+                    line.extend_from_slice(b" (use ");
+                    line.extend_from_slice(suggestion.as_bytes());
+                    line.push(b')');
+                }
+                line.push(b'\n');
+                out.write_all(&line)?;
             }
-            out.write_all(b"\n")?;
         }
         let skipped = if self.skipped > 0 {
             format!("; {} skipped (binary, not UTF-8 or too large)", self.skipped)
@@ -436,14 +459,21 @@ pub fn scan(located: &Located, args: &ScanArgs) -> Result<ScanReport, Failure> {
         let shown = relative(path, &scope.root);
         let style = Style::of(path);
         let mut found = FileFindings { path: String::new(), style, strings: Vec::new(), findings: Vec::new() };
+        let mut interned: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
         text::scan_text(&index, bytes, style, |o| {
             if let (false, Some((kind, cause))) = (o.ignored, o.verdict.finding) {
                 if !fixed.is_empty() && fixed.contains(&(shown.clone(), o.line, o.column)) {
                     return;
                 }
+                // Each name kept once per file, however many findings refer to it.
                 let cause = cause.map(|s| {
+                    if let Some(&at) = interned.get(s) {
+                        return at;
+                    }
+                    let at = u32::try_from(found.strings.len()).unwrap_or(u32::MAX);
                     found.strings.push(s.into());
-                    u32::try_from(found.strings.len() - 1).unwrap_or(u32::MAX)
+                    interned.insert(s.to_owned(), at);
+                    at
                 });
                 found.findings.push(Finding { line: o.line, column: o.column, port: o.literal.port, kind, cause });
             }

@@ -41,7 +41,10 @@ pub struct Name {
 pub struct Index<'r> {
     /// The registry.
     pub registry: &'r Registry,
-    by_port: HashMap<u16, usize>,
+    /// The owner of each port of the block, by offset from its start (a lookup per literal).
+    by_port: Vec<Option<u32>>,
+    by_port_start: u16,
+    port_var: memchr::memmem::Finder<'static>,
     by_id: HashMap<&'r str, usize>,
     names: Option<AhoCorasick>,
     patterns: Vec<(usize, Via)>,
@@ -73,7 +76,20 @@ impl<'r> Index<'r> {
         let names = AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&texts).ok();
         Index {
             registry,
-            by_port: registry.services.iter().enumerate().map(|(i, s)| (s.port, i)).collect(),
+            by_port: {
+                let mut owners = vec![None; usize::from(registry.block.end.saturating_sub(registry.block.start)) + 1];
+                for (i, s) in registry.services.iter().enumerate() {
+                    if let (Some(slot), Ok(i)) = (
+                        s.port.checked_sub(registry.block.start).and_then(|o| owners.get_mut(usize::from(o))),
+                        u32::try_from(i),
+                    ) {
+                        *slot = Some(i);
+                    }
+                }
+                owners
+            },
+            by_port_start: registry.block.start,
+            port_var: memchr::memmem::Finder::new(b"_PORT"),
             by_id: registry.services.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect(),
             names,
             patterns,
@@ -83,7 +99,8 @@ impl<'r> Index<'r> {
     /// The service registered on `port`, as an index.
     #[must_use]
     pub fn owner(&self, port: u16) -> Option<usize> {
-        self.by_port.get(&port).copied()
+        let offset = port.checked_sub(self.by_port_start)?;
+        self.by_port.get(usize::from(offset)).copied().flatten().map(|i| i as usize)
     }
 
     /// The service with `id`, as an index.
@@ -102,6 +119,14 @@ impl<'r> Index<'r> {
     #[must_use]
     pub fn names(&self, line: &[u8]) -> Vec<Name> {
         let mut found = Vec::new();
+        self.names_into(line, &mut found);
+        found
+    }
+
+    /// Every name on `line`, in order, into `found` (cleared first): a buffer reused line after
+    /// line.
+    pub fn names_into(&self, line: &[u8], found: &mut Vec<Name>) {
+        found.clear();
         if let Some(names) = &self.names {
             for m in names.find_iter(line) {
                 let (service, via) = self.patterns[m.pattern().as_usize()];
@@ -112,7 +137,7 @@ impl<'r> Index<'r> {
         }
         // The registered names, in order of their starts (leftmost matches do not overlap).
         let registered = found.len();
-        for at in memchr::memmem::find_iter(line, b"_PORT") {
+        for at in self.port_var.find_iter(line) {
             let end = at + 5;
             if line.get(end).is_some_and(|&b| env_byte(b)) {
                 continue;
@@ -131,7 +156,6 @@ impl<'r> Index<'r> {
             }
         }
         found.sort_by_key(|n| n.start);
-        found
     }
 }
 
@@ -161,8 +185,14 @@ fn bounded(line: &[u8], start: usize, end: usize, via: Via) -> bool {
 /// of the two sorted lists.
 #[must_use]
 pub fn attribute(literals: &[Literal], names: &[Name]) -> Vec<Option<usize>> {
-    // The last name before each literal, and the first after it.
     let mut result = Vec::with_capacity(literals.len());
+    attribute_into(literals, names, &mut result);
+    result
+}
+
+/// [`attribute`] into `result` (cleared first): a buffer reused line after line.
+pub fn attribute_into(literals: &[Literal], names: &[Name], result: &mut Vec<Option<usize>>) {
+    result.clear();
     let mut n = 0;
     for (i, literal) in literals.iter().enumerate() {
         while n < names.len() && names[n].end <= literal.start {
@@ -175,7 +205,6 @@ pub fn attribute(literals: &[Literal], names: &[Name]) -> Vec<Option<usize>> {
         let after = (n..names.len()).find(|&k| names[k].start >= literal.end).filter(|&k| names[k].end <= next_start);
         result.push(before.or(after));
     }
-    result
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use super::claim::{claims, RustClaim};
 use super::classify::{classify, Context, Style, Verdict};
 use super::lexer::{Lexer, Literal};
-use super::names::{attribute, Index, Via};
+use super::names::{attribute_into, Index, Name, Via};
 
 /// A line containing this is skipped.
 pub const IGNORE_MARK: &[u8] = b"ports:ignore";
@@ -40,7 +40,12 @@ pub fn scan_text(index: &Index<'_>, text: &[u8], style: Style, mut sink: impl Fn
     let mut literals = lexer.literals(text).peekable();
     let mut line_no: usize = 1;
     let mut counted_to = 0;
+    // Buffers reused line after line.
     let mut batch: Vec<Literal> = Vec::new();
+    let mut relative: Vec<Literal> = Vec::new();
+    let mut names: Vec<Name> = Vec::new();
+    let mut attributed: Vec<Option<usize>> = Vec::new();
+    let mut named_on_line: Vec<usize> = Vec::new();
     while let Some(first) = literals.next() {
         line_no += memchr::memchr_iter(b'\n', &text[counted_to..first.start]).count();
         counted_to = first.start;
@@ -53,14 +58,20 @@ pub fn scan_text(index: &Index<'_>, text: &[u8], style: Style, mut sink: impl Fn
         }
         let line = &text[line_start..line_end];
         let ignored = memchr::memmem::find(line, IGNORE_MARK).is_some();
-        let relative: Vec<Literal> = batch
-            .iter()
-            .map(|l| Literal { start: l.start - line_start, end: l.end - line_start, port: l.port })
-            .collect();
-        let names = if ignored { Vec::new() } else { index.names(line) };
-        let attributed = attribute(&relative, &names);
+        relative.clear();
+        relative.extend(batch.iter().map(|l| Literal {
+            start: l.start - line_start,
+            end: l.end - line_start,
+            port: l.port,
+        }));
+        if ignored {
+            names.clear();
+        } else {
+            index.names_into(line, &mut names);
+        }
+        attribute_into(&relative, &names, &mut attributed);
         // The services the line names by id or human name, once per line (for Markdown).
-        let mut named_on_line: Vec<usize> = Vec::new();
+        named_on_line.clear();
         if style == Style::Markdown {
             named_on_line.extend(names.iter().filter_map(|n| match n.service {
                 Some((s, Via::Id | Via::Name)) => Some(s),
@@ -70,7 +81,7 @@ pub fn scan_text(index: &Index<'_>, text: &[u8], style: Style, mut sink: impl Fn
             named_on_line.dedup();
         }
         let (mut column, mut column_at) = (1, line_start);
-        for (literal, named) in batch.iter().zip(attributed) {
+        for (literal, &named) in batch.iter().zip(&attributed) {
             column += chars(&text[column_at..literal.start]);
             column_at = literal.start;
             let owner = index.owner(literal.port);

@@ -149,6 +149,13 @@ impl Walk {
                 // Given by name, a file is scanned even when ignored (as ripgrep does).
                 if kind.is_file() && (entry.depth() == 0 || !rules.ignored(path, false)) {
                     visit(path);
+                } else if entry.depth() == 0 && !kind.is_file() {
+                    // A FIFO, a device or a socket given by name: not opened, and said so.
+                    let what = ports_core::file_kind(std::fs::metadata(path).map_or(kind, |m| m.file_type()));
+                    rules.warn(format!(
+                        "warning: not scanned: {}: it is {what}, not a regular file",
+                        ports_core::escape_control(&path.display().to_string())
+                    ));
                 }
                 WalkState::Continue
             })
