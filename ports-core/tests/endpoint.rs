@@ -3,7 +3,7 @@
 //! same address and on the wildcards; a free port binds; a refused connect says nothing listens
 //! there; where the host came from; the app's serde config agrees with the resolver.
 
-use std::io::{BufRead, BufReader, ErrorKind};
+use std::io::ErrorKind;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, TcpListener};
 
 use ports_core::{Endpoint, Registry, Resolver, Source};
@@ -29,6 +29,7 @@ fn listener_on(ip: IpAddr) -> TcpListener {
     panic!("no test port could be bound on {ip}: {last:?}");
 }
 
+#[cfg(target_os = "linux")]
 fn ipv6() -> bool {
     TcpListener::bind((Ipv6Addr::LOCALHOST, 0)).is_ok()
 }
@@ -44,6 +45,7 @@ struct Holder {
 #[cfg(target_os = "linux")]
 impl Holder {
     fn new(listener: TcpListener) -> Holder {
+        use std::io::{BufRead, BufReader};
         use std::os::fd::OwnedFd;
         use std::process::{Command, Stdio};
         let port = listener.local_addr().unwrap().port();

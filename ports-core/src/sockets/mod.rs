@@ -182,7 +182,8 @@ pub const PROBES_UNSEEN: bool = cfg!(target_os = "macos");
 pub(crate) const LISTS_EVERY_SOCKET: bool = cfg!(target_os = "linux");
 
 /// How to see every process's sockets, for "not visible to this user" messages.
-pub(crate) const ELEVATE_HINT: &str = "try `sudo ports status`";
+pub(crate) const ELEVATE_HINT: &str =
+    if cfg!(windows) { "try `ports status` in an elevated terminal" } else { "try `sudo ports status`" };
 
 /// The TCP listeners in the shape the `listeners` library returns (pid, process name, socket
 /// address, whether TCP), deduplicated and sorted. Compiled everywhere so that it is tested on
