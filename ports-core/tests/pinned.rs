@@ -1,0 +1,189 @@
+//! Behaviour pinned down because a mutation run (`cargo mutants`, see README "Contributing")
+//! showed that no other test would notice it change. Each test states what a user relies on.
+//!
+//! One file on purpose: every test binary is rebuilt and linked for every mutant.
+
+use std::path::PathBuf;
+
+use ports_core::{Claim, ClaimError, ClaimField, Registry, Resolver, Source};
+
+fn embedded() -> &'static Registry {
+    Registry::embedded()
+}
+
+/// The embedded registry without its `integration` group (4430-4439): ports 4430-4439 lie in
+/// the block but in no group.
+fn registry_with_gap() -> Registry {
+    let mut registry = embedded().clone();
+    registry.groups.retain(|g| g.id != "integration");
+    assert!(registry.problems().is_empty(), "{:?}", registry.problems());
+    registry
+}
+
+mod claim {
+    use super::*;
+
+    #[test]
+    fn a_port_in_the_block_but_in_no_group_is_said_to_lie_in_no_group() {
+        let registry = registry_with_gap();
+        let claim = Claim { id: "zero-scheduler", port: 4435, group: "rust", name: "Zero Scheduler" };
+        let errors = registry.check_claim(&claim).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(matches!(&errors[0], ClaimError::PortOutsideGroup { port: 4435, actual: None, .. }), "{errors:?}");
+        assert_eq!(
+            errors[0].to_string(),
+            "port 4435 is outside group `rust` (4410-4419); it lies in no group; the next free port in `rust` is 4413"
+        );
+    }
+
+    #[test]
+    fn a_port_outside_the_block_is_said_to_lie_outside_the_block() {
+        let registry = registry_with_gap();
+        let claim = Claim { id: "zero-scheduler", port: 5000, group: "rust", name: "Zero Scheduler" };
+        let errors = registry.check_claim(&claim).unwrap_err();
+        assert_eq!(
+            errors[0].to_string(),
+            "port 5000 is outside group `rust` (4410-4419); it lies outside the block 4400-4449; the next free port in `rust` is 4413"
+        );
+        let err = embedded().allocate("zero-scheduler", "rust", Some(4399)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "port 4399 is outside group `rust` (4410-4419); it lies outside the block 4400-4449; the next free port in `rust` is 4413"
+        );
+    }
+
+    /// `#[service]` puts the compile error on the token to change: when the port written is the
+    /// registered one and only the group is wrong, that is the group.
+    #[test]
+    fn only_the_group_wrong_points_at_the_group() {
+        let claim = Claim { id: "zero-gateway", port: 4410, group: "protocol", name: "Zero Gateway" };
+        let errors = embedded().check_claim(&claim).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].field(), ClaimField::Group);
+        assert_eq!(
+            errors[0].to_string(),
+            "`zero-gateway` is registered as port 4410 in group `rust`: write group = \"rust\""
+        );
+    }
+
+    #[test]
+    fn the_port_wrong_points_at_the_port() {
+        // Port wrong, group right.
+        let claim = Claim { id: "zero-gateway", port: 4413, group: "rust", name: "Zero Gateway" };
+        let errors = embedded().check_claim(&claim).unwrap_err();
+        assert_eq!(errors[0].field(), ClaimField::Port);
+        assert_eq!(
+            errors[0].to_string(),
+            "`zero-gateway` is registered as port 4410 in group `rust`: write port = 4410"
+        );
+        // Both wrong: the port is the token to fix first.
+        let claim = Claim { id: "zero-gateway", port: 4421, group: "protocol", name: "Zero Gateway" };
+        let errors = embedded().check_claim(&claim).unwrap_err();
+        assert_eq!(errors[0].field(), ClaimField::Port);
+    }
+
+    /// A service claiming the port the registry gives it is accepted, by `check_claim` (what
+    /// `#[service]` runs) whatever else is registered around it.
+    #[test]
+    fn a_service_claiming_its_own_port_is_accepted() {
+        for entry in &embedded().services {
+            let claim = Claim { id: &entry.id, port: entry.port, group: &entry.group, name: &entry.name };
+            assert_eq!(embedded().check_claim(&claim), Ok(entry));
+        }
+    }
+}
+
+mod config_key {
+    use ports_core::is_config_key;
+
+    #[test]
+    fn underscores_and_hyphens_are_allowed_in_segments() {
+        for key in ["zero_gateway", "zero-gateway", "work_flow.web-hook", "_", "-", "a_b-c.D_9-e"] {
+            assert!(is_config_key(key), "{key} should be a config key");
+        }
+    }
+
+    #[test]
+    fn other_punctuation_is_not() {
+        for key in ["zero gateway", "zero/gateway", "zero:gateway", "a.", ".a", "a..b", "", "é"] {
+            assert!(!is_config_key(key), "{key} should not be a config key");
+        }
+    }
+}
+
+mod resolver {
+    use super::*;
+
+    const GATEWAY_5410: &str = r#"{ "gateway": { "port": 5410, "host": "0.0.0.0" } }"#;
+
+    /// `no_config()` wins over `CODECODER_CONFIG` set in the resolver's env, even when that
+    /// file exists and is valid: the port is the registry default, not the file's.
+    #[test]
+    fn no_config_never_reads_a_present_config_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // Where a resolver whose HOME is `dir` looks by default.
+        std::fs::create_dir(dir.path().join(".codecoder")).unwrap();
+        let file = dir.path().join(".codecoder").join("config.json");
+        std::fs::write(&file, GATEWAY_5410).unwrap();
+
+        // The file is read without `no_config()`...
+        let by_var = Resolver::new().env("CODECODER_CONFIG", file.as_os_str());
+        let by_home = Resolver::new().env("HOME", dir.path().as_os_str());
+        for resolver in [by_var, by_home] {
+            assert_eq!(resolver.resolve_id(embedded(), "zero-gateway").unwrap().port, 5410, "{resolver:?}");
+        }
+
+        // ...and not with it, whether the env var is set before or after.
+        let before = Resolver::new().env("CODECODER_CONFIG", file.as_os_str()).no_config();
+        let after = Resolver::new().no_config().env("CODECODER_CONFIG", file.as_os_str());
+        let home = Resolver::new().no_config().env("HOME", dir.path().as_os_str());
+        let explicit = Resolver::new().config_file(&file).no_config();
+        for resolver in [before, after, home, explicit] {
+            assert_eq!(resolver.config_path(), None);
+            let endpoint = resolver.resolve_id(embedded(), "zero-gateway").unwrap();
+            assert_eq!(
+                (endpoint.host.as_str(), endpoint.port, &endpoint.source),
+                ("127.0.0.1", 4410, &Source::Default),
+                "{resolver:?}"
+            );
+        }
+    }
+
+    /// `no_config()` drops the config file only: env overrides set before it still apply.
+    #[test]
+    fn no_config_keeps_the_env() {
+        let resolver = Resolver::new().env("WORKFLOW_PORT", "4413").no_config();
+        let endpoint = resolver.resolve_id(embedded(), "zero-workflow").unwrap();
+        assert_eq!(endpoint.port, 4413);
+        assert_eq!(endpoint.source, Source::Env { var: "WORKFLOW_PORT".into(), value: "4413".into() });
+    }
+
+    /// The canonical config key comes first: when it and an alias both name a host, the
+    /// canonical one's host is used, and reported as the host's source.
+    #[test]
+    fn the_first_config_key_naming_a_host_wins() {
+        let mut registry = embedded().clone();
+        let gateway = registry.services.iter_mut().find(|s| s.id == "zero-gateway").unwrap();
+        gateway.config_aliases = vec!["gw".into(), "edge".into()];
+        assert!(registry.problems().is_empty(), "{:?}", registry.problems());
+
+        let config =
+            r#"{ "gateway": { "host": "10.0.0.1" }, "gw": { "host": "10.0.0.2" }, "edge": { "host": "10.0.0.3" } }"#;
+        let resolver = Resolver::new().config_json("cfg.json", config);
+        let endpoint = resolver.resolve_id(&registry, "zero-gateway").unwrap();
+        assert_eq!(endpoint.to_string(), "10.0.0.1:4410");
+
+        let all = resolver.resolve_all(&registry);
+        let resolved = all.iter().find(|r| r.service.id == "zero-gateway").unwrap();
+        assert_eq!(resolved.result.as_ref().unwrap().host, "10.0.0.1");
+        assert_eq!(
+            resolved.host_source,
+            Some(Source::Config { file: PathBuf::from("cfg.json"), key: "gateway.host".into() })
+        );
+
+        // Without the canonical key, the first alias is next.
+        let config = r#"{ "gw": { "host": "10.0.0.2" }, "edge": { "host": "10.0.0.3" } }"#;
+        let resolver = Resolver::new().config_json("cfg.json", config);
+        assert_eq!(resolver.resolve_id(&registry, "zero-gateway").unwrap().host, "10.0.0.2");
+    }
+}
