@@ -80,6 +80,10 @@ mod claim {
         let claim = Claim { id: "zero-gateway", port: 4421, group: "protocol", name: "Zero Gateway" };
         let errors = embedded().check_claim(&claim).unwrap_err();
         assert_eq!(errors[0].field(), ClaimField::Port);
+        assert_eq!(
+            errors[0].to_string(),
+            "`zero-gateway` is registered as port 4410 in group `rust`: write port = 4410, group = \"rust\""
+        );
     }
 
     /// A service claiming the port the registry gives it is accepted, by `check_claim` (what
@@ -89,6 +93,75 @@ mod claim {
         for entry in &embedded().services {
             let claim = Claim { id: &entry.id, port: entry.port, group: &entry.group, name: &entry.name };
             assert_eq!(embedded().check_claim(&claim), Ok(entry));
+        }
+    }
+
+    /// A registered id written with a mistyped group gets the one error that says what to
+    /// write, not an "unknown group" on top of it.
+    #[test]
+    fn a_registered_id_with_an_unknown_group_is_told_its_registered_group_only() {
+        let claim = Claim { id: "zero-gateway", port: 4410, group: "rsut", name: "Zero Gateway" };
+        let errors = embedded().check_claim(&claim).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].to_string(), "`zero-gateway` is registered as port 4410 in group `rust`: write group = \"rust\"");
+    }
+
+    /// With an id that is not kebab-case, who owns the port is not reported (the id has to be
+    /// fixed first); with a good id it is.
+    #[test]
+    fn the_owner_of_a_taken_port_is_reported_only_for_a_usable_id() {
+        let bad = Claim { id: "My_Gateway", port: 4410, group: "rust", name: "My Gateway" };
+        let errors = embedded().check_claim(&bad).unwrap_err();
+        assert_eq!(errors, [ClaimError::BadId { id: "My_Gateway".into() }]);
+
+        let good = Claim { id: "my-gateway", ..bad };
+        let errors = embedded().check_claim(&good).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(
+            errors[0].to_string(),
+            "port 4410 belongs to `zero-gateway` (Zero Gateway), not `my-gateway`; the next free port in `rust` is 4413"
+        );
+
+        // A free port: nothing more to say with a bad id, "not registered" with a good one.
+        let bad_free = Claim { port: 4413, ..bad };
+        assert_eq!(embedded().check_claim(&bad_free).unwrap_err(), [ClaimError::BadId { id: "My_Gateway".into() }]);
+        let good_free = Claim { port: 4413, ..good };
+        let errors = embedded().check_claim(&good_free).unwrap_err();
+        assert!(matches!(&errors[..], [ClaimError::Unregistered { port: 4413, .. }]), "{errors:?}");
+
+        // Outside the group: reported whatever the id.
+        let errors = embedded().check_claim(&Claim { port: 4420, ..bad }).unwrap_err();
+        assert!(
+            matches!(&errors[..], [ClaimError::BadId { .. }, ClaimError::PortOutsideGroup { port: 4420, .. }]),
+            "{errors:?}"
+        );
+    }
+
+    /// The `ports add` command in the message is pasted into a shell: the name is one word,
+    /// quoted when it holds anything but letters, digits and `-_./`, with `\ " $ `` escaped.
+    #[test]
+    fn an_unregistered_port_names_the_ports_add_command_with_the_name_as_one_shell_word() {
+        let cases = [
+            ("Scheduler", "Scheduler"),
+            ("zero-scheduler_v2.0/x", "zero-scheduler_v2.0/x"),
+            ("Zero Scheduler", "\"Zero Scheduler\""),
+            ("", "\"\""),
+            (r#"a"b\c$d`e"#, r#""a\"b\\c\$d\`e""#),
+            ("é", "\"é\""),
+        ];
+        for (name, word) in cases {
+            let claim = Claim { id: "zero-scheduler", port: 4413, group: "rust", name };
+            let errors = embedded().check_claim(&claim).unwrap_err();
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            assert_eq!(errors[0].field(), ClaimField::Port);
+            let ClaimError::Unregistered { entry, .. } = &errors[0] else { panic!("{errors:?}") };
+            let json = serde_json::to_string(&**entry).unwrap();
+            assert_eq!(
+                errors[0].to_string(),
+                format!(
+                    "port 4413 is free in group `rust` but not registered; register it with `ports add zero-scheduler --group rust --name {word} --port 4413`, or add this entry to the registry's \"services\": {json}"
+                )
+            );
         }
     }
 }
