@@ -103,7 +103,10 @@ mod claim {
         let claim = Claim { id: "zero-gateway", port: 4410, group: "rsut", name: "Zero Gateway" };
         let errors = embedded().check_claim(&claim).unwrap_err();
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert_eq!(errors[0].to_string(), "`zero-gateway` is registered as port 4410 in group `rust`: write group = \"rust\"");
+        assert_eq!(
+            errors[0].to_string(),
+            "`zero-gateway` is registered as port 4410 in group `rust`: write group = \"rust\""
+        );
     }
 
     /// With an id that is not kebab-case, who owns the port is not reported (the id has to be
@@ -258,5 +261,55 @@ mod resolver {
         let config = r#"{ "gw": { "host": "10.0.0.2" }, "edge": { "host": "10.0.0.3" } }"#;
         let resolver = Resolver::new().config_json("cfg.json", config);
         assert_eq!(resolver.resolve_id(&registry, "zero-gateway").unwrap().host, "10.0.0.2");
+    }
+}
+
+mod model {
+    use super::*;
+
+    /// `in_block` is the block's range, both ends included (`ports doc` lists the services in it).
+    #[test]
+    fn in_block_is_the_block_both_ends_included() {
+        let registry = embedded();
+        for (port, inside) in [(4399, false), (4400, true), (4425, true), (4449, true), (4450, false), (1, false)] {
+            assert_eq!(registry.in_block(port), inside, "{port}");
+        }
+        let mut moved = registry.clone();
+        moved.block = ports_core::Block { start: 4410, end: 4419 };
+        assert!(!moved.in_block(4400) && moved.in_block(4410) && moved.in_block(4419));
+    }
+
+    /// An unknown service id is named, with the closest registered id when one is close.
+    #[test]
+    fn an_unknown_service_names_the_closest_id() {
+        let err = embedded().require_service("zero-gatway").unwrap_err();
+        assert_eq!(err.to_string(), "no service `zero-gatway` in the registry; did you mean `zero-gateway`?");
+        let err = embedded().require_service("billing").unwrap_err();
+        assert_eq!(err.to_string(), "no service `billing` in the registry");
+    }
+}
+
+mod overlaps {
+    use super::*;
+
+    fn group(id: &str, start: u16, end: u16) -> ports_core::Group {
+        ports_core::Group { id: id.into(), start, end, title: id.into(), reserved: None }
+    }
+
+    /// When two groups reach equally far, a later overlapping group is reported against the
+    /// one first in registry order: `a` and `c` below, not `b` and `c`.
+    #[test]
+    fn an_overlap_is_named_against_the_earliest_group_reaching_furthest() {
+        let mut registry = embedded().clone();
+        registry.services.clear();
+        registry.groups = vec![group("a", 4400, 4420), group("b", 4410, 4420), group("c", 4418, 4430)];
+        let problems: Vec<String> = registry.problems().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "groups `a` and `b` overlap: both hold ports 4410-4420",
+                "groups `a` and `c` overlap: both hold ports 4418-4420",
+            ]
+        );
     }
 }
