@@ -313,3 +313,36 @@ mod overlaps {
         );
     }
 }
+
+mod errors {
+    use std::borrow::Cow;
+
+    use super::*;
+
+    /// A control character in the registry's own name or `$schema` is reported about the
+    /// registry, with no empty id in the message.
+    #[test]
+    fn a_control_character_in_the_registry_itself_names_the_field() {
+        let mut registry = embedded().clone();
+        registry.name = "Code\u{1b}[2JCoder".into();
+        registry.schema = Some("./ports.schema.json\n".into());
+        let problems: Vec<String> = registry.problems().iter().map(ToString::to_string).collect();
+        assert_eq!(
+            problems,
+            [
+                "registry `name` holds a control character (a newline, ESC, NUL...); registry strings are single printable lines",
+                "registry `$schema` holds a control character (a newline, ESC, NUL...); registry strings are single printable lines",
+            ]
+        );
+    }
+
+    /// Text from a file is printed with every control character escaped; plain text is passed
+    /// through as it is, without a copy.
+    #[test]
+    fn escape_control_escapes_control_characters_only() {
+        assert_eq!(ports_core::escape_control("a\u{1b}[2Jb\nc\0"), "a\\u{1b}[2Jb\\u{a}c\\u{0}");
+        assert_eq!(ports_core::escape_control("tab\there"), "tab\\u{9}here");
+        assert!(matches!(ports_core::escape_control("Zero Gateway 网关"), Cow::Borrowed("Zero Gateway 网关")));
+        assert!(matches!(ports_core::escape_control("\u{7f}"), Cow::Owned(s) if s == "\\u{7f}"));
+    }
+}
