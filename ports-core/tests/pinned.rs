@@ -346,3 +346,54 @@ mod errors {
         assert!(matches!(ports_core::escape_control("\u{7f}"), Cow::Owned(s) if s == "\\u{7f}"));
     }
 }
+
+mod registry_error {
+    use std::error::Error as _;
+
+    use ports_core::{RegistryError, ServiceEntry, PROBLEMS_SHOWN};
+
+    use super::*;
+
+    /// A registry with `n` problems: `n` services with a blank name.
+    fn with_problems(n: u16) -> RegistryError {
+        let mut registry = embedded().clone();
+        registry.services = (0..n)
+            .map(|i| {
+                let port = 4400 + i;
+                let group = registry.group_of(port).unwrap().id.clone();
+                ServiceEntry::new(port, format!("svc-{i}"), " ", group)
+            })
+            .collect();
+        registry.validate().unwrap_err()
+    }
+
+    /// Up to `PROBLEMS_SHOWN` problems are all listed, with no "and N more"; past it, the rest
+    /// are counted.
+    #[test]
+    fn the_message_lists_every_problem_up_to_the_cap() {
+        let n = u16::try_from(PROBLEMS_SHOWN).unwrap();
+        let at_cap = with_problems(n).to_string();
+        assert_eq!(at_cap.lines().count(), 1 + PROBLEMS_SHOWN, "{at_cap}");
+        assert!(at_cap.starts_with(&format!("registry is invalid ({PROBLEMS_SHOWN} problems):")), "{at_cap}");
+        assert!(!at_cap.contains("more"), "{at_cap}");
+
+        let over = with_problems(n + 1).to_string();
+        assert_eq!(over.lines().count(), 2 + PROBLEMS_SHOWN, "{over}");
+        assert!(over.ends_with("\n  ... and 1 more (`ports check --json` lists them all)"), "{over}");
+    }
+
+    /// An I/O error keeps the underlying `io::Error` as its source (for `anyhow` chains and
+    /// `ErrorKind` checks); the other kinds have none.
+    #[test]
+    fn an_io_error_has_the_io_error_as_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Registry::load(dir.path().join("missing.json")).unwrap_err();
+        assert!(matches!(err, RegistryError::Io { .. }), "{err}");
+        let source = err.source().expect("an I/O error has a source");
+        let io = source.downcast_ref::<std::io::Error>().expect("the source is the io::Error");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+
+        assert!(with_problems(1).source().is_none());
+        assert!(Registry::parse("{").unwrap_err().source().is_none());
+    }
+}
