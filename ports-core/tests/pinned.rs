@@ -397,3 +397,48 @@ mod registry_error {
         assert!(Registry::parse("{").unwrap_err().source().is_none());
     }
 }
+
+mod read {
+    use std::error::Error as _;
+
+    use ports_core::{read_bytes, read_text, ReadError};
+
+    /// A file of exactly the limit is read whole; one byte more is refused.
+    #[test]
+    fn the_limit_is_inclusive_and_never_truncates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.json");
+        std::fs::write(&path, [b'x'; 100]).unwrap();
+        assert_eq!(read_bytes(&path, 100).unwrap().len(), 100);
+        assert_eq!(read_bytes(&path, 101).unwrap().len(), 100);
+        let err = read_bytes(&path, 99).unwrap_err();
+        assert!(matches!(err, ReadError::TooLarge { limit: 99 }), "{err}");
+    }
+
+    /// A file whose size is not known beforehand (Linux `/proc` files report 0) is still cut
+    /// at the limit: refused when longer, never returned truncated or over the limit.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_limit_holds_when_the_size_is_unknown() {
+        let path = std::path::Path::new("/proc/self/status");
+        assert_eq!(std::fs::metadata(path).unwrap().len(), 0, "this test relies on /proc reporting size 0");
+        let whole = read_bytes(path, 1 << 20).unwrap();
+        assert!(whole.len() > 16 && whole.starts_with(b"Name:"), "{}", String::from_utf8_lossy(&whole));
+        let err = read_bytes(path, 16).unwrap_err();
+        assert!(matches!(err, ReadError::TooLarge { limit: 16 }), "{err}");
+    }
+
+    /// An I/O error keeps the `io::Error` as its source; a missing file says so.
+    #[test]
+    fn an_io_error_has_the_io_error_as_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = read_text(&dir.path().join("missing.json"), 100).unwrap_err();
+        assert!(err.is_not_found());
+        let io = err.source().and_then(|s| s.downcast_ref::<std::io::Error>()).expect("an io::Error source");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+
+        let err = read_text(dir.path(), 100).unwrap_err();
+        assert!(!err.is_not_found());
+        assert!(err.source().is_none(), "{err}");
+    }
+}
