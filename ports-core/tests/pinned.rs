@@ -442,3 +442,73 @@ mod read {
         assert!(err.source().is_none(), "{err}");
     }
 }
+
+mod lease {
+    use std::error::Error as _;
+
+    use ports_core::{lease_service_port, lease_test_port_in, LeaseError, RegistryError, UnknownGroup, UnknownService};
+
+    use super::*;
+
+    /// A registry whose `test` group is `start..=start+1`, `start` registered to `it`: one
+    /// port to lease. Ports below Linux's ephemeral range, apart from `tests/lease.rs`'s.
+    fn registry(start: u16) -> Registry {
+        Registry::parse(&format!(
+            r#"{{ "name": "lease", "block": {{ "start": {start}, "end": {end} }},
+                 "groups": [{{ "id": "test", "start": {start}, "end": {end}, "title": "tests" }}],
+                 "services": [{{ "port": {start}, "id": "it", "name": "registered test", "group": "test" }}] }}"#,
+            end = start + 1
+        ))
+        .unwrap()
+    }
+
+    /// Each lease error keeps what caused it as its source, for `anyhow` chains and downcasts.
+    #[test]
+    fn a_lease_error_keeps_its_cause_as_source() {
+        let registry = registry(26520);
+        let err = lease_test_port_in(&registry, "tests").unwrap_err();
+        assert!(err.source().and_then(|s| s.downcast_ref::<UnknownGroup>()).is_some_and(|u| u.id == "tests"), "{err}");
+        let err = lease_service_port(&registry, "nope").unwrap_err();
+        assert!(err.source().and_then(|s| s.downcast_ref::<UnknownService>()).is_some_and(|u| u.id == "nope"), "{err}");
+
+        let held = lease_service_port(&registry, "it").unwrap();
+        let err = lease_service_port(&registry, "it").unwrap_err();
+        let io = err.source().and_then(|s| s.downcast_ref::<std::io::Error>()).expect("an io::Error source");
+        assert_eq!(io.kind(), std::io::ErrorKind::AddrInUse);
+        drop(held);
+
+        let free = lease_test_port_in(&registry, "test").unwrap();
+        assert_eq!(free.local_addr().unwrap().port(), 26521);
+        let err = lease_test_port_in(&registry, "test").unwrap_err();
+        assert!(matches!(err, LeaseError::AllTaken { start: 26520, end: 26521, .. }), "{err}");
+        assert!(err.source().is_none());
+
+        let err = LeaseError::Registry(Registry::parse("{").unwrap_err());
+        assert!(err.source().and_then(|s| s.downcast_ref::<RegistryError>()).is_some(), "{err}");
+    }
+
+    /// The tokio leases: the same ports as the std ones, as tokio listeners; outside a runtime,
+    /// an error that says a runtime is needed (not a panic).
+    #[cfg(feature = "tokio")]
+    #[test]
+    fn tokio_leases_need_a_runtime_and_give_the_same_ports() {
+        use ports_core::{lease_service_port_tokio, lease_test_port_in_tokio};
+
+        let registry = registry(26540);
+        let err = lease_test_port_in_tokio(&registry, "test").unwrap_err();
+        assert!(matches!(err, LeaseError::Bind { port: 26541, .. }), "{err}");
+        assert!(err.to_string().contains("a tokio listener needs a running tokio runtime"), "{err}");
+        // The failed lease released its port.
+        drop(lease_test_port_in(&registry, "test").unwrap());
+
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let test = lease_test_port_in_tokio(&registry, "test").unwrap();
+            assert_eq!(test.local_addr().unwrap().port(), 26541);
+            let service = lease_service_port_tokio(&registry, "it").unwrap();
+            assert_eq!(service.local_addr().unwrap().port(), 26540);
+            assert!(matches!(lease_test_port_in_tokio(&registry, "test"), Err(LeaseError::AllTaken { .. })));
+            assert!(matches!(lease_service_port_tokio(&registry, "it"), Err(LeaseError::Bind { port: 26540, .. })));
+        });
+    }
+}
