@@ -330,8 +330,8 @@ mod errors {
         assert_eq!(
             problems,
             [
-                "registry `name` holds a control character (a newline, ESC, NUL...); registry strings are single printable lines",
-                "registry `$schema` holds a control character (a newline, ESC, NUL...); registry strings are single printable lines",
+                "registry `name` holds a control character (\\u{1b}): registry strings are single printable lines, without control, bidi or invisible characters",
+                "registry `$schema` holds a control character (\\u{a}): registry strings are single printable lines, without control, bidi or invisible characters",
             ]
         );
     }
@@ -497,7 +497,7 @@ mod lease {
         let registry = registry(26540);
         let err = lease_test_port_in_tokio(&registry, "test").unwrap_err();
         assert!(matches!(err, LeaseError::Bind { port: 26541, .. }), "{err}");
-        assert!(err.to_string().contains("a tokio listener needs a running tokio runtime"), "{err}");
+        assert!(err.to_string().contains("a tokio socket needs a running tokio runtime"), "{err}");
         // The failed lease released its port.
         drop(lease_test_port_in(&registry, "test").unwrap());
 
