@@ -39,3 +39,9 @@ ports_macros::ports! {
         api: "codecoder-api",
     }
 }
+
+/// The README's Rust examples, compiled (and run, where they end) as doctests of this crate:
+/// `cargo test -p ports-tests --doc`.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
