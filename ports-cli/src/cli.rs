@@ -130,14 +130,9 @@ pub struct RemoveArgs {
     pub json: bool,
 }
 
-/// `ports set`'s flags.
+/// The optional facts of a service, as `add` and `set` take them.
 #[derive(Debug, Args)]
-pub struct SetArgs {
-    /// The service id.
-    pub id: String,
-    /// Its new human name.
-    #[arg(long)]
-    pub name: Option<String>,
+pub struct Details {
     /// What it does.
     #[arg(long)]
     pub description: Option<String>,
@@ -147,6 +142,19 @@ pub struct SetArgs {
     /// Its protocol (`http`).
     #[arg(long)]
     pub protocol: Option<String>,
+}
+
+/// `ports set`'s flags.
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// The service id.
+    pub id: String,
+    /// Its new human name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Its description, stack and protocol.
+    #[command(flatten)]
+    pub details: Details,
     /// Add an env var that overrides its port (the first one stays canonical); repeatable.
     #[arg(long, value_name = "VAR")]
     pub add_env: Vec<String>,
@@ -201,15 +209,9 @@ pub struct AddArgs {
     /// Its human name.
     #[arg(long)]
     pub name: String,
-    /// What it does.
-    #[arg(long)]
-    pub description: Option<String>,
-    /// Its technology stack.
-    #[arg(long)]
-    pub stack: Option<String>,
-    /// Its protocol (`http`).
-    #[arg(long)]
-    pub protocol: Option<String>,
+    /// Its description, stack and protocol.
+    #[command(flatten)]
+    pub details: Details,
     /// The env var that overrides its port; repeat for aliases (the first is canonical).
     #[arg(long, value_name = "VAR")]
     pub env: Vec<String>,

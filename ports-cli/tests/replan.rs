@@ -10,13 +10,7 @@ use proptest::prelude::*;
 
 mod support;
 
-use support::{json, project, run, text};
-
-fn write(root: &Path, path: &str, bytes: &[u8]) {
-    let path = root.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, bytes).unwrap();
-}
+use support::{json, project, run, text, write};
 
 fn read(root: &Path, path: &str) -> Vec<u8> {
     std::fs::read(root.join(path)).unwrap()

@@ -2,23 +2,16 @@
 //! thing that is not a port literal, ignored, binary and generated files, `ports:ignore`, text
 //! and JSON output, exit codes, `--strict`, `--exclude`, paths, and a run from a subdirectory.
 
-use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
 mod support;
 
-use support::{run as ports, text};
+use support::{run as ports, text, write};
 
 fn stdout(o: &Output) -> String {
     text(&o.stdout)
-}
-
-fn write(root: &Path, path: &str, text: &[u8]) {
-    let path = root.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 /// A repository with one case per line, as CodeCoder's own drift looked.

@@ -24,7 +24,7 @@ use serde_json::Value;
 
 mod support;
 
-use support::{cmd, project, text};
+use support::{cmd, project, text, write};
 
 /// `ports ARGS` in `dir`, its output read as it comes, killed and failed after `seconds`.
 fn run_within(dir: &Path, args: &[&str], seconds: u64) -> Output {
@@ -56,12 +56,6 @@ fn run_within(dir: &Path, args: &[&str], seconds: u64) -> Output {
 /// `ports ARGS` in `dir` with a deadline of a minute.
 fn ports(dir: &Path, args: &[&str]) -> Output {
     run_within(dir, args, 60)
-}
-
-fn write(root: &Path, path: &str, text: &[u8]) {
-    let path = root.join(path);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 fn json(o: &Output) -> Value {

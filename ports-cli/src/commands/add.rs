@@ -43,9 +43,9 @@ pub fn add(located: &Located, args: &AddArgs) -> Result<AddReport, Failure> {
             }
         })?;
         let mut entry = ServiceEntry::new(port, &args.id, &args.name, &args.group);
-        entry.description.clone_from(&args.description);
-        entry.stack.clone_from(&args.stack);
-        entry.protocol.clone_from(&args.protocol);
+        entry.description.clone_from(&args.details.description);
+        entry.stack.clone_from(&args.details.stack);
+        entry.protocol.clone_from(&args.details.protocol);
         if let Some((first, rest)) = args.env.split_first() {
             entry.env = Some(first.clone());
             entry.env_aliases = rest.to_vec();

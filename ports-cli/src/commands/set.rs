@@ -40,9 +40,9 @@ pub fn set(located: &Located, args: &SetArgs) -> Result<SetReport, Failure> {
         changed.push("name");
     }
     for (value, field, label) in [
-        (&args.description, &mut entry.description, "description"),
-        (&args.stack, &mut entry.stack, "stack"),
-        (&args.protocol, &mut entry.protocol, "protocol"),
+        (&args.details.description, &mut entry.description, "description"),
+        (&args.details.stack, &mut entry.stack, "stack"),
+        (&args.details.protocol, &mut entry.protocol, "protocol"),
     ] {
         if let Some(value) = value {
             *field = Some(value.clone());

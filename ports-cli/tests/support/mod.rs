@@ -56,3 +56,10 @@ pub fn project() -> tempfile::TempDir {
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     dir
 }
+
+/// Writes `bytes` at `root/path`, its directories created.
+pub fn write(root: &Path, path: &str, bytes: &[u8]) {
+    let path = root.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, bytes).unwrap();
+}
