@@ -253,8 +253,8 @@ mod resolver {
         let resolved = all.iter().find(|r| r.service.id == "zero-gateway").unwrap();
         assert_eq!(resolved.result.as_ref().unwrap().host, "10.0.0.1");
         assert_eq!(
-            resolved.host_source,
-            Some(Source::Config { file: PathBuf::from("cfg.json"), key: "gateway.host".into() })
+            resolved.result.as_ref().unwrap().host_source,
+            Source::Config { file: PathBuf::from("cfg.json"), key: "gateway.host".into() }
         );
 
         // Without the canonical key, the first alias is next.

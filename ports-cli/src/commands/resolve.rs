@@ -122,10 +122,10 @@ pub fn resolve(located: &Located, id: Option<&str>) -> Result<ResolveReport, Fai
                 port: endpoint.port,
                 endpoint: endpoint.to_string(),
                 source: (&endpoint.source).into(),
-                host_source: r.host_source.as_ref().map(Into::into),
-                shown: match &r.host_source {
-                    Some(host) => format!("{}; host from {host}", endpoint.source),
-                    None => endpoint.source.to_string(),
+                host_source: (endpoint.host_source != Source::Default).then(|| (&endpoint.host_source).into()),
+                shown: match &endpoint.host_source {
+                    Source::Default => endpoint.source.to_string(),
+                    host => format!("{}; host from {host}", endpoint.source),
                 },
             },
             Err(error) => ServiceReport::Err { id: r.service.id.clone(), error: error.to_string() },

@@ -83,11 +83,8 @@ impl Default for Resolver {
 pub struct Resolved<'r> {
     /// The registry entry.
     pub service: &'r ServiceEntry,
-    /// The effective endpoint.
+    /// The effective endpoint (its `host_source` says where the host came from).
     pub result: Result<Endpoint, ResolveError>,
-    /// Where the host came from when not from the default: the endpoint's
-    /// [`host_source`](Endpoint::host_source), kept here for callers written before it.
-    pub host_source: Option<Source>,
 }
 
 impl Resolver {
@@ -192,8 +189,7 @@ impl Resolver {
             .iter()
             .map(|service| {
                 let result = self.resolve_target(&Target::from(service), &owner_at);
-                let host_source = result.as_ref().ok().map(|e| e.host_source.clone()).filter(|s| *s != Source::Default);
-                Resolved { service, result, host_source }
+                Resolved { service, result }
             })
             .collect()
     }
