@@ -84,7 +84,7 @@ pub enum Command {
     Scan(ScanArgs),
     /// Move a service to another port (and the group it lies in), and every occurrence of its
     /// old port in the repository with it: shell, .env, TypeScript, YAML, JSON, Markdown, Rust
-    /// and its #[service] claim. Lines that name someone else, `ports:ignore` lines and ignored
+    /// and its `#[service]` claim. Lines that name someone else, `ports:ignore` lines and ignored
     /// files stay, and are listed.
     Move(MoveArgs),
     /// Remove a service from the registry (its port becomes free) and list every occurrence of

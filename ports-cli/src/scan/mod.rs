@@ -4,7 +4,7 @@
 //!
 //! In seams, each its own module: [`walk`] (which files) → [`lexer`] (the port literals of a
 //! text) → [`names`] (which name on the line each answers to) → [`classify`] (kind and
-//! message) → [`format`] (SARIF and GitHub; text and JSON here). [`text`] runs the middle three
+//! message) → [`format`](mod@format) (SARIF and GitHub; text and JSON here). [`text`] runs the middle three
 //! over one file; [`claim`] reads `#[service]` claims in Rust.
 
 pub mod claim;
