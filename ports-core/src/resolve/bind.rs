@@ -314,18 +314,26 @@ impl fmt::Display for BindError {
     }
 }
 
-impl std::error::Error for BindError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.error)
-    }
+/// `std::error::Error` with the `io::Error` as its source, and the conversion into an
+/// `io::Error` of the same kind (displayed as the error itself), for both errors of this module.
+macro_rules! io_error_wrapper {
+    ($error:ident) => {
+        impl std::error::Error for $error {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                Some(&self.error)
+            }
+        }
+
+        impl From<$error> for io::Error {
+            #[doc = concat!("An `io::Error` of the same kind, displayed as the [`", stringify!($error), "`].")]
+            fn from(error: $error) -> Self {
+                io::Error::new(error.kind(), error)
+            }
+        }
+    };
 }
 
-impl From<BindError> for io::Error {
-    /// An `io::Error` of the same kind, displayed as the [`BindError`].
-    fn from(error: BindError) -> Self {
-        io::Error::new(error.kind(), error)
-    }
-}
+io_error_wrapper!(BindError);
 
 /// Why [`Endpoint::connect`] (or `connect_tokio`) failed. Displays as one line: `nothing
 /// listens on 127.0.0.1:4410 (zero-gateway, registry default)` when refused, else `cannot
@@ -372,18 +380,7 @@ impl fmt::Display for ConnectError {
     }
 }
 
-impl std::error::Error for ConnectError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.error)
-    }
-}
-
-impl From<ConnectError> for io::Error {
-    /// An `io::Error` of the same kind, displayed as the [`ConnectError`].
-    fn from(error: ConnectError) -> Self {
-        io::Error::new(error.kind(), error)
-    }
-}
+io_error_wrapper!(ConnectError);
 
 #[cfg(test)]
 mod tests;
