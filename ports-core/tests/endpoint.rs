@@ -4,7 +4,7 @@
 //! there; where the host came from; the app's serde config agrees with the resolver.
 
 use std::io::ErrorKind;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, TcpListener};
+use std::net::{IpAddr, Ipv4Addr, TcpListener};
 
 use ports_core::{Endpoint, Registry, Resolver, Source};
 
@@ -31,7 +31,7 @@ fn listener_on(ip: IpAddr) -> TcpListener {
 
 #[cfg(target_os = "linux")]
 fn ipv6() -> bool {
-    TcpListener::bind((Ipv6Addr::LOCALHOST, 0)).is_ok()
+    TcpListener::bind((std::net::Ipv6Addr::LOCALHOST, 0)).is_ok()
 }
 
 /// Another process (python3) holding a listening socket that this process made and gave away:
@@ -121,7 +121,7 @@ fn wildcard_holders_of_either_family_are_named_with_their_address() {
         return;
     }
     // `[::]` without IPV6_V6ONLY (Linux's default): the IPv4 port is held too.
-    let holder = Holder::new(listener_on(Ipv6Addr::UNSPECIFIED.into()));
+    let holder = Holder::new(listener_on(std::net::Ipv6Addr::UNSPECIFIED.into()));
     let (port, pid) = (holder.port, holder.pid());
     let err = gateway_on(port).bind().unwrap_err();
     assert!(err.to_string().ends_with(&format!("held by python3 (pid {pid}, on [::]:{port})")), "{err}");
