@@ -70,6 +70,8 @@ fn file_name(real: &Path) -> String {
 #[derive(Debug)]
 pub struct Lock {
     file: Option<File>,
+    /// The lock file, removed on release on Unix (Windows deletes it when its handle closes).
+    #[cfg_attr(not(unix), allow(dead_code))]
     path: PathBuf,
 }
 
