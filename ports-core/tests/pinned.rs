@@ -512,3 +512,46 @@ mod lease {
         });
     }
 }
+
+mod serde {
+    use ports_core::ServiceEntry;
+
+    use super::*;
+
+    /// Absent optional fields are left out (not written as `null`); lists are always written.
+    #[test]
+    fn absent_optional_fields_are_left_out_and_lists_kept() {
+        let mut registry = embedded().clone();
+        registry.groups[0].reserved = None;
+        registry.schema = None;
+        let value = serde_json::to_value(&registry).unwrap();
+        let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["block", "groups", "name", "services"]);
+        assert_eq!(value["services"].as_array().unwrap().len(), registry.services.len());
+        let core: Vec<&str> = value["groups"][0].as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(core, ["end", "id", "start", "title"]);
+        assert_eq!(serde_json::from_value::<Registry>(value).unwrap(), registry);
+
+        registry.services.clear();
+        let value = serde_json::to_value(&registry).unwrap();
+        assert_eq!(value["services"], serde_json::json!([]));
+    }
+
+    /// Env vars (or config keys) with no canonical name but aliases are written as an array,
+    /// valid JSON, read back with the first as the canonical one.
+    #[test]
+    fn aliases_without_a_canonical_name_are_written_as_an_array() {
+        let mut entry = ServiceEntry::new(4413, "zero-scheduler", "Zero Scheduler", "rust");
+        entry.env_aliases = vec!["SCHEDULER_PORT".into(), "ZERO_SCHEDULER_PORT".into()];
+        entry.config_aliases = vec!["scheduler".into()];
+        let json = serde_json::to_string(&entry).unwrap();
+        assert_eq!(
+            json,
+            r#"{"port":4413,"id":"zero-scheduler","name":"Zero Scheduler","group":"rust","env":["SCHEDULER_PORT","ZERO_SCHEDULER_PORT"],"config":["scheduler"]}"#
+        );
+        let back: ServiceEntry = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.env.as_deref(), Some("SCHEDULER_PORT"));
+        assert_eq!(back.env_aliases, ["ZERO_SCHEDULER_PORT"]);
+        assert_eq!((back.config.as_deref(), back.config_aliases.len()), (Some("scheduler"), 0));
+    }
+}
