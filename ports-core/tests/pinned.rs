@@ -554,4 +554,17 @@ mod serde {
         assert_eq!(back.env_aliases, ["ZERO_SCHEDULER_PORT"]);
         assert_eq!((back.config.as_deref(), back.config_aliases.len()), (Some("scheduler"), 0));
     }
+
+    /// `env` or `config` of the wrong shape says what it takes.
+    #[test]
+    fn a_bad_env_or_config_says_it_takes_a_name_or_an_array() {
+        let with = |field: &str| {
+            let json = Registry::EMBEDDED_JSON.replacen(r#""env": "GATEWAY_PORT""#, &format!(r#""env": {field}"#), 1);
+            Registry::parse(&json).unwrap_err().to_string()
+        };
+        let err = with("5");
+        assert!(err.ends_with("invalid type: integer `5`, expected a name or a non-empty array of names"), "{err}");
+        let err = with("[]");
+        assert!(err.ends_with("invalid length 0, expected a name or a non-empty array of names"), "{err}");
+    }
 }
