@@ -567,4 +567,12 @@ mod serde {
         let err = with("[]");
         assert!(err.ends_with("invalid length 0, expected a name or a non-empty array of names"), "{err}");
     }
+
+    /// A service that is not an object says a service entry was expected.
+    #[test]
+    fn a_service_that_is_not_an_object_says_what_was_expected() {
+        let json = Registry::EMBEDDED_JSON.replacen(r#""services": ["#, r#""services": [5, "#, 1);
+        let err = Registry::parse(&json).unwrap_err().to_string();
+        assert!(err.ends_with("at `services[0]`: invalid type: integer `5`, expected struct ServiceEntry"), "{err}");
+    }
 }
