@@ -1,5 +1,6 @@
 //! Behaviour pinned down because a mutation run (`cargo mutants`, see README "Contributing")
-//! showed that no other test would notice it change. Each test states what a user relies on.
+//! showed that no other test of ports-core would notice it change (some of it only the
+//! workspace's UI tests or a doctest checked). Each test states what a user relies on.
 //!
 //! One file on purpose: every test binary is rebuilt and linked for every mutant.
 
@@ -23,6 +24,8 @@ fn registry_with_gap() -> Registry {
 mod claim {
     use super::*;
 
+    /// A port outside the group is placed for the user: in another group, in the block but in
+    /// no group, or outside the block.
     #[test]
     fn a_port_in_the_block_but_in_no_group_is_said_to_lie_in_no_group() {
         let registry = registry_with_gap();
