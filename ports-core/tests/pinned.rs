@@ -454,7 +454,7 @@ mod lease {
     use super::*;
 
     /// A registry whose `test` group is `start..=start+1`, `start` registered to `it`: one
-    /// port to lease. Ports below Linux's ephemeral range, apart from `tests/lease.rs`'s.
+    /// port to lease. Ports below Linux's ephemeral range, apart from those of `tests/lease.rs` (263xx-265xx).
     fn registry(start: u16) -> Registry {
         Registry::parse(&format!(
             r#"{{ "name": "lease", "block": {{ "start": {start}, "end": {end} }},
@@ -468,7 +468,7 @@ mod lease {
     /// Each lease error keeps what caused it as its source, for `anyhow` chains and downcasts.
     #[test]
     fn a_lease_error_keeps_its_cause_as_source() {
-        let registry = registry(26520);
+        let registry = registry(26620);
         let err = lease_test_port_in(&registry, "tests").unwrap_err();
         assert!(err.source().and_then(|s| s.downcast_ref::<UnknownGroup>()).is_some_and(|u| u.id == "tests"), "{err}");
         let err = lease_service_port(&registry, "nope").unwrap_err();
@@ -481,9 +481,9 @@ mod lease {
         drop(held);
 
         let free = lease_test_port_in(&registry, "test").unwrap();
-        assert_eq!(free.local_addr().unwrap().port(), 26521);
+        assert_eq!(free.local_addr().unwrap().port(), 26621);
         let err = lease_test_port_in(&registry, "test").unwrap_err();
-        assert!(matches!(err, LeaseError::AllTaken { start: 26520, end: 26521, .. }), "{err}");
+        assert!(matches!(err, LeaseError::AllTaken { start: 26620, end: 26621, .. }), "{err}");
         assert!(err.source().is_none());
 
         let err = LeaseError::Registry(Registry::parse("{").unwrap_err());
@@ -497,9 +497,9 @@ mod lease {
     fn tokio_leases_need_a_runtime_and_give_the_same_ports() {
         use ports_core::{lease_service_port_tokio, lease_test_port_in_tokio};
 
-        let registry = registry(26540);
+        let registry = registry(26640);
         let err = lease_test_port_in_tokio(&registry, "test").unwrap_err();
-        assert!(matches!(err, LeaseError::Bind { port: 26541, .. }), "{err}");
+        assert!(matches!(err, LeaseError::Bind { port: 26641, .. }), "{err}");
         assert!(err.to_string().contains("a tokio listener needs a running tokio runtime"), "{err}");
         // The failed lease released its port.
         drop(lease_test_port_in(&registry, "test").unwrap());
@@ -507,11 +507,11 @@ mod lease {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async {
             let test = lease_test_port_in_tokio(&registry, "test").unwrap();
-            assert_eq!(test.local_addr().unwrap().port(), 26541);
+            assert_eq!(test.local_addr().unwrap().port(), 26641);
             let service = lease_service_port_tokio(&registry, "it").unwrap();
-            assert_eq!(service.local_addr().unwrap().port(), 26540);
+            assert_eq!(service.local_addr().unwrap().port(), 26640);
             assert!(matches!(lease_test_port_in_tokio(&registry, "test"), Err(LeaseError::AllTaken { .. })));
-            assert!(matches!(lease_service_port_tokio(&registry, "it"), Err(LeaseError::Bind { port: 26540, .. })));
+            assert!(matches!(lease_service_port_tokio(&registry, "it"), Err(LeaseError::Bind { port: 26640, .. })));
         });
     }
 }
