@@ -1,5 +1,6 @@
 //! Behaviour pinned down because a mutation run (`cargo mutants`, see README "Contributing")
-//! showed that no other test would notice it change. Each test states what a user relies on.
+//! showed that no other test of ports-core would notice it change (some of it only the
+//! workspace's UI tests or a doctest checked). Each test states what a user relies on.
 //!
 //! One file on purpose: every test binary is rebuilt and linked for every mutant.
 
@@ -23,6 +24,8 @@ fn registry_with_gap() -> Registry {
 mod claim {
     use super::*;
 
+    /// A port outside the group is placed for the user: in another group, in the block but in
+    /// no group, or outside the block.
     #[test]
     fn a_port_in_the_block_but_in_no_group_is_said_to_lie_in_no_group() {
         let registry = registry_with_gap();
@@ -451,7 +454,7 @@ mod lease {
     use super::*;
 
     /// A registry whose `test` group is `start..=start+1`, `start` registered to `it`: one
-    /// port to lease. Ports below Linux's ephemeral range, apart from `tests/lease.rs`'s.
+    /// port to lease. Ports below Linux's ephemeral range, apart from those of `tests/lease.rs` (263xx-265xx).
     fn registry(start: u16) -> Registry {
         Registry::parse(&format!(
             r#"{{ "name": "lease", "block": {{ "start": {start}, "end": {end} }},
@@ -465,7 +468,7 @@ mod lease {
     /// Each lease error keeps what caused it as its source, for `anyhow` chains and downcasts.
     #[test]
     fn a_lease_error_keeps_its_cause_as_source() {
-        let registry = registry(26520);
+        let registry = registry(26620);
         let err = lease_test_port_in(&registry, "tests").unwrap_err();
         assert!(err.source().and_then(|s| s.downcast_ref::<UnknownGroup>()).is_some_and(|u| u.id == "tests"), "{err}");
         let err = lease_service_port(&registry, "nope").unwrap_err();
@@ -478,9 +481,9 @@ mod lease {
         drop(held);
 
         let free = lease_test_port_in(&registry, "test").unwrap();
-        assert_eq!(free.local_addr().unwrap().port(), 26521);
+        assert_eq!(free.local_addr().unwrap().port(), 26621);
         let err = lease_test_port_in(&registry, "test").unwrap_err();
-        assert!(matches!(err, LeaseError::AllTaken { start: 26520, end: 26521, .. }), "{err}");
+        assert!(matches!(err, LeaseError::AllTaken { start: 26620, end: 26621, .. }), "{err}");
         assert!(err.source().is_none());
 
         let err = LeaseError::Registry(Registry::parse("{").unwrap_err());
@@ -494,9 +497,9 @@ mod lease {
     fn tokio_leases_need_a_runtime_and_give_the_same_ports() {
         use ports_core::{lease_service_port_tokio, lease_test_port_in_tokio};
 
-        let registry = registry(26540);
+        let registry = registry(26640);
         let err = lease_test_port_in_tokio(&registry, "test").unwrap_err();
-        assert!(matches!(err, LeaseError::Bind { port: 26541, .. }), "{err}");
+        assert!(matches!(err, LeaseError::Bind { port: 26641, .. }), "{err}");
         assert!(err.to_string().contains("a tokio socket needs a running tokio runtime"), "{err}");
         // The failed lease released its port.
         drop(lease_test_port_in(&registry, "test").unwrap());
@@ -504,11 +507,75 @@ mod lease {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async {
             let test = lease_test_port_in_tokio(&registry, "test").unwrap();
-            assert_eq!(test.local_addr().unwrap().port(), 26541);
+            assert_eq!(test.local_addr().unwrap().port(), 26641);
             let service = lease_service_port_tokio(&registry, "it").unwrap();
-            assert_eq!(service.local_addr().unwrap().port(), 26540);
+            assert_eq!(service.local_addr().unwrap().port(), 26640);
             assert!(matches!(lease_test_port_in_tokio(&registry, "test"), Err(LeaseError::AllTaken { .. })));
-            assert!(matches!(lease_service_port_tokio(&registry, "it"), Err(LeaseError::Bind { port: 26540, .. })));
+            assert!(matches!(lease_service_port_tokio(&registry, "it"), Err(LeaseError::Bind { port: 26640, .. })));
         });
+    }
+}
+
+mod serde {
+    use ports_core::ServiceEntry;
+
+    use super::*;
+
+    /// Absent optional fields are left out (not written as `null`); lists are always written.
+    #[test]
+    fn absent_optional_fields_are_left_out_and_lists_kept() {
+        let mut registry = embedded().clone();
+        registry.groups[0].reserved = None;
+        registry.schema = None;
+        let value = serde_json::to_value(&registry).unwrap();
+        let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["block", "groups", "name", "services"]);
+        assert_eq!(value["services"].as_array().unwrap().len(), registry.services.len());
+        let core: Vec<&str> = value["groups"][0].as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(core, ["end", "id", "start", "title"]);
+        assert_eq!(serde_json::from_value::<Registry>(value).unwrap(), registry);
+
+        registry.services.clear();
+        let value = serde_json::to_value(&registry).unwrap();
+        assert_eq!(value["services"], serde_json::json!([]));
+    }
+
+    /// Env vars (or config keys) with no canonical name but aliases are written as an array,
+    /// valid JSON, read back with the first as the canonical one.
+    #[test]
+    fn aliases_without_a_canonical_name_are_written_as_an_array() {
+        let mut entry = ServiceEntry::new(4413, "zero-scheduler", "Zero Scheduler", "rust");
+        entry.env_aliases = vec!["SCHEDULER_PORT".into(), "ZERO_SCHEDULER_PORT".into()];
+        entry.config_aliases = vec!["scheduler".into()];
+        let json = serde_json::to_string(&entry).unwrap();
+        assert_eq!(
+            json,
+            r#"{"port":4413,"id":"zero-scheduler","name":"Zero Scheduler","group":"rust","env":["SCHEDULER_PORT","ZERO_SCHEDULER_PORT"],"config":["scheduler"]}"#
+        );
+        let back: ServiceEntry = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.env.as_deref(), Some("SCHEDULER_PORT"));
+        assert_eq!(back.env_aliases, ["ZERO_SCHEDULER_PORT"]);
+        assert_eq!((back.config.as_deref(), back.config_aliases.len()), (Some("scheduler"), 0));
+    }
+
+    /// `env` or `config` of the wrong shape says what it takes.
+    #[test]
+    fn a_bad_env_or_config_says_it_takes_a_name_or_an_array() {
+        let with = |field: &str| {
+            let json = Registry::EMBEDDED_JSON.replacen(r#""env": "GATEWAY_PORT""#, &format!(r#""env": {field}"#), 1);
+            Registry::parse(&json).unwrap_err().to_string()
+        };
+        let err = with("5");
+        assert!(err.ends_with("invalid type: integer `5`, expected a name or a non-empty array of names"), "{err}");
+        let err = with("[]");
+        assert!(err.ends_with("invalid length 0, expected a name or a non-empty array of names"), "{err}");
+    }
+
+    /// A service that is not an object says a service entry was expected.
+    #[test]
+    fn a_service_that_is_not_an_object_says_what_was_expected() {
+        let json = Registry::EMBEDDED_JSON.replacen(r#""services": ["#, r#""services": [5, "#, 1);
+        let err = Registry::parse(&json).unwrap_err().to_string();
+        assert!(err.ends_with("at `services[0]`: invalid type: integer `5`, expected struct ServiceEntry"), "{err}");
     }
 }
