@@ -78,8 +78,16 @@ fn a_registered_test_port_is_leased_by_id() {
 /// hold some of these ports, so this asserts what must hold whatever the machine runs: every
 /// lease is a distinct port of 4441-4449, a thread that gets none gets `AllTaken` for the test
 /// group, and once nine are held (by us or others) a tenth lease fails.
+/// The tests that lease from the embedded test group (4441-4449) take turns: one holds all nine
+/// while another's child process would find the group full.
+fn embedded_group() -> std::sync::MutexGuard<'static, ()> {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    TURN.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[test]
 fn nine_threads_lease_the_embedded_test_group() {
+    let _turn = embedded_group();
     let results = lease_nine_from_threads(Registry::embedded());
     let mut held = Vec::new();
     for result in results {
@@ -170,6 +178,7 @@ fn a_port_held_on_another_local_address_is_skipped() {
 /// `CARGO_MANIFEST_DIR`, as cargo sets it) that registers 4441 keeps 4441 from being handed out.
 #[test]
 fn the_no_argument_lease_uses_the_registry_in_force() {
+    let _turn = embedded_group();
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join(".git")).unwrap();
     let mut registry = Registry::embedded().clone();

@@ -38,7 +38,7 @@ pub(super) fn check<'r>(
             message.push_str(&format!("\n  the registry in force is {}", loaded.label));
             if loaded.file.is_none() {
                 message.push_str(
-                    ", which cannot be edited: `ports init` writes it as ports.json at the workspace root first",
+                    ", which cannot be edited: run `ports init` to write it as ports.json at the repository root (the nearest directory above the crate holding .git, else Cargo.lock), where every crate below finds it",
                 );
             }
         }
