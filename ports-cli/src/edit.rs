@@ -123,6 +123,27 @@ mod tests {
     }
 
     #[test]
+    fn a_file_changed_since_the_scan_is_left_alone_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let (kept, changed) = (dir.path().join("kept.sh"), dir.path().join("changed.sh"));
+        std::fs::write(&kept, "A=4410\n").unwrap();
+        std::fs::write(&changed, "B=4410 edited meanwhile\n").unwrap();
+        let edit = |real: &std::path::Path, path: &str, original: &[u8]| FileEdit {
+            real: real.to_path_buf(),
+            path: path.into(),
+            original: original.to_vec(),
+            replacements: vec![(2..6, "4433".into())],
+        };
+        let written =
+            write_all(&[edit(&kept, "kept.sh", b"A=4410\n"), edit(&changed, "changed.sh", b"B=4410\n")]).unwrap();
+        assert_eq!((written.files, written.changed), (vec!["kept.sh".to_owned()], vec!["changed.sh".to_owned()]));
+        assert_eq!(std::fs::read_to_string(&kept).unwrap(), "A=4433\n");
+        assert_eq!(std::fs::read_to_string(&changed).unwrap(), "B=4410 edited meanwhile\n");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers.len(), 2, "no temp file left: {leftovers:?}");
+    }
+
+    #[test]
     fn a_diff_names_the_path_and_the_changed_lines() {
         let diff = unified_diff("ops.sh", b"a\nPORT=4410\nb\n", b"a\nPORT=4433\nb\n");
         assert!(diff.starts_with("--- a/ops.sh\n+++ b/ops.sh\n@@ -1,3 +1,3 @@\n"), "{diff}");
