@@ -13,7 +13,8 @@ pub use crate::report::Format;
 #[allow(missing_docs)] // the doc comment is clap's `about`
 pub struct Cli {
     /// The registry file. Default: $PORTS_REGISTRY, else the nearest ports.json from the current
-    /// directory up to the workspace or repository root, else the embedded standard.
+    /// directory up to the repository root (the nearest .git, else Cargo.lock), else the embedded
+    /// standard.
     #[arg(long, global = true, value_name = "PATH")]
     pub registry: Option<PathBuf>,
 
