@@ -369,3 +369,23 @@ fn a_crate_in_services_still_compiles_after_a_move() {
     let (ok, err) = cargo_check(&crate_dir);
     assert!(!ok && err.contains("4410"), "a stale claim must fail: {err}");
 }
+
+/// A file's mode survives its rewrite, and a symlink given as PATH stays a link: the file it
+/// names is rewritten.
+#[cfg(unix)]
+#[test]
+fn a_move_keeps_modes_and_links() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = monorepo();
+    let root = dir.path();
+    std::fs::set_permissions(root.join("ops.sh"), std::fs::Permissions::from_mode(0o754)).unwrap();
+    std::os::unix::fs::symlink("ops.sh", root.join("ops-link.sh")).unwrap();
+    let o = run(root, &["move", "zero-gateway", "4433", "ops-link.sh"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", text(&o.stdout), text(&o.stderr));
+    assert!(std::fs::symlink_metadata(root.join("ops-link.sh")).unwrap().file_type().is_symlink());
+    assert!(text(&read(root, "ops.sh")).contains("export GATEWAY_PORT=4433"));
+    let mode = std::fs::metadata(root.join("ops.sh")).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o754);
+    // Only the PATH given was rewritten.
+    assert!(text(&read(root, "packages/web/src/config.ts")).contains("4410"));
+}
