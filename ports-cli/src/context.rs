@@ -58,13 +58,7 @@ impl Located {
     /// registry"; control characters escaped.
     #[must_use]
     pub fn label(&self) -> String {
-        let d = &self.discovery;
-        let shown = match (&d.path, &d.origin) {
-            (None, _) => "the embedded registry".to_owned(),
-            (Some(_), Origin::Env(given) | Origin::Flag(given)) => given.clone(),
-            (Some(path), _) => d.display_path().unwrap_or_else(|| path.display().to_string()),
-        };
-        escape_control(&shown).into_owned()
+        escape_control(&self.discovery.name()).into_owned()
     }
 
     /// The registry's text: the file's, or the embedded one. A missing file is a usage error

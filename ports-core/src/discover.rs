@@ -34,7 +34,7 @@ pub struct Discovery {
     pub path: Option<PathBuf>,
     /// How it was chosen.
     pub origin: Origin,
-    /// The nearest directory at or above the start holding `Cargo.lock` or `.git`.
+    /// The repository root of the start ([`find_root`]).
     pub root: Option<PathBuf>,
 }
 
@@ -50,16 +50,29 @@ impl Discovery {
         let shown = self.root.as_ref().and_then(|root| path.strip_prefix(root).ok()).unwrap_or(path);
         Some(shown.display().to_string())
     }
+
+    /// How the registry in force is named to a user, the one wording for the macros and the CLI:
+    /// the [`display_path`](Self::display_path), or `the embedded registry`.
+    ///
+    /// ```
+    /// let found = ports_core::discover(&std::env::temp_dir().join("nowhere"), None, false);
+    /// assert_eq!(found.name(), "the embedded registry");
+    /// ```
+    #[must_use]
+    pub fn name(&self) -> String {
+        self.display_path().unwrap_or_else(|| "the embedded registry".to_owned())
+    }
 }
 
 impl fmt::Display for Discovery {
-    /// `the embedded registry`, `ports.json`, or `custom.json (PORTS_REGISTRY)`.
+    /// The [`name`](Self::name), and where a given path came from: `the embedded registry`,
+    /// `ports.json`, or `custom.json (PORTS_REGISTRY)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.origin, self.display_path()) {
-            (Origin::Env(_), Some(path)) => write!(f, "{path} (PORTS_REGISTRY)"),
-            (Origin::Flag(_), Some(path)) => write!(f, "{path} (--registry)"),
-            (_, Some(path)) => write!(f, "{path}"),
-            (_, None) => write!(f, "the embedded registry"),
+        f.write_str(&self.name())?;
+        match (&self.origin, &self.path) {
+            (Origin::Env(_), Some(_)) => f.write_str(" (PORTS_REGISTRY)"),
+            (Origin::Flag(_), Some(_)) => f.write_str(" (--registry)"),
+            _ => Ok(()),
         }
     }
 }
