@@ -266,6 +266,17 @@ mod resolver {
         assert_eq!(resolver.resolve_id(&registry, "zero-gateway").unwrap().host, "10.0.0.2");
     }
 
+    /// An env port is read as a decimal number up to 20 characters (any `u64`), leading zeros
+    /// included; a longer value is refused as not a port, with the usual message.
+    #[test]
+    fn an_env_port_of_more_than_20_characters_is_refused() {
+        let resolve = |value: &str| Resolver::new().env("GATEWAY_PORT", value).resolve_id(embedded(), "zero-gateway");
+        let twenty = format!("{:0>20}", 5410);
+        assert_eq!(resolve(&twenty).unwrap().port, 5410);
+        let err = resolve(&format!("0{twenty}")).unwrap_err();
+        assert!(matches!(&err, ports_core::ResolveError::Env { var, .. } if var == "GATEWAY_PORT"), "{err:?}");
+    }
+
     /// An application's own serde `Config` reads the canonical key: a port and a host found
     /// under a config alias are written there by `resolved_config`.
     #[test]
