@@ -674,3 +674,17 @@ mod collision {
         assert!(!found[0].involves("zero-workflow"));
     }
 }
+
+mod bind {
+    use ports_core::Endpoint;
+
+    /// A bind that fails on a taken port names the address it tried.
+    #[test]
+    fn a_failed_bind_names_the_address_it_tried() {
+        let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = held.local_addr().unwrap();
+        let err = Endpoint::new("zero-gateway", "127.0.0.1", addr.port()).bind().unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse, "{err}");
+        assert_eq!(err.addr(), Some(addr), "{err}");
+    }
+}
