@@ -687,4 +687,15 @@ mod bind {
         assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse, "{err}");
         assert_eq!(err.addr(), Some(addr), "{err}");
     }
+
+    /// The socket table is consulted only when the address is in use: a bind that fails for
+    /// another reason (here an address of no interface, TEST-NET-1) says the OS error alone.
+    #[test]
+    fn a_bind_failing_for_another_reason_names_no_holder() {
+        let err = Endpoint::new("zero-gateway", "192.0.2.1", 4410).bind().unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AddrNotAvailable, "{err}");
+        let message = err.to_string();
+        assert!(!message.contains("held by") && !message.contains("socket table"), "{message}");
+        assert!(!message.contains("holder"), "{message}");
+    }
 }
