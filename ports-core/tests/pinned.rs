@@ -265,6 +265,47 @@ mod resolver {
         let resolver = Resolver::new().config_json("cfg.json", config);
         assert_eq!(resolver.resolve_id(&registry, "zero-gateway").unwrap().host, "10.0.0.2");
     }
+
+    /// An env port is read as a decimal number up to 20 characters (any `u64`), leading zeros
+    /// included; a longer value is refused as not a port, with the usual message.
+    #[test]
+    fn an_env_port_of_more_than_20_characters_is_refused() {
+        let resolve = |value: &str| Resolver::new().env("GATEWAY_PORT", value).resolve_id(embedded(), "zero-gateway");
+        let twenty = format!("{:0>20}", 5410);
+        assert_eq!(resolve(&twenty).unwrap().port, 5410);
+        let err = resolve(&format!("0{twenty}")).unwrap_err();
+        assert!(matches!(&err, ports_core::ResolveError::Env { var, .. } if var == "GATEWAY_PORT"), "{err:?}");
+    }
+
+    /// An application's own serde `Config` reads the canonical key: a port and a host found
+    /// under a config alias are written there by `resolved_config`.
+    #[test]
+    fn resolved_config_moves_an_alias_port_and_host_to_the_canonical_key() {
+        let mut registry = embedded().clone();
+        let gateway = registry.services.iter_mut().find(|s| s.id == "zero-gateway").unwrap();
+        gateway.config_aliases = vec!["gw".into()];
+        assert!(registry.problems().is_empty(), "{:?}", registry.problems());
+
+        let config = serde_json::json!({ "gw": { "port": 5410, "host": "0.0.0.0" } });
+        let document = Resolver::new().config_value("cfg.json", config).resolved_config(&registry).unwrap();
+        assert_eq!(document["gateway"], serde_json::json!({ "port": 5410, "host": "0.0.0.0" }), "{document}");
+        assert_eq!(document["gw"], serde_json::json!({ "port": 5410, "host": "0.0.0.0" }), "{document}");
+    }
+
+    /// A resolver over the process environment reads `CODECODER_CONFIG`, else
+    /// `~/.codecoder/config.json` in the user's home directory.
+    #[test]
+    fn from_env_reads_the_config_file_in_the_home_directory() {
+        let expected = match std::env::var_os("CODECODER_CONFIG").filter(|v| !v.is_empty()) {
+            Some(path) => Some(PathBuf::from(path)),
+            #[allow(deprecated)] // not deprecated since 1.86
+            None => {
+                std::env::home_dir().filter(|p| !p.as_os_str().is_empty()).map(|h| h.join(".codecoder/config.json"))
+            }
+        };
+        assert!(expected.is_some(), "this test needs HOME or CODECODER_CONFIG set");
+        assert_eq!(Resolver::from_env().config_path(), expected);
+    }
 }
 
 mod model {
@@ -431,6 +472,27 @@ mod read {
         assert!(matches!(err, ReadError::TooLarge { limit: 16 }), "{err}");
     }
 
+    /// The 1 MiB cap is for files that report size 0 only: a regular file larger than 1 MiB
+    /// is read whole when the limit allows it.
+    #[test]
+    fn a_regular_file_over_the_pseudo_limit_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.json");
+        let size = usize::try_from(ports_core::PSEUDO_LIMIT).unwrap() + 10;
+        std::fs::write(&path, vec![b'x'; size]).unwrap();
+        assert_eq!(read_bytes(&path, 2 << 20).unwrap().len(), size);
+    }
+
+    /// A file that reports size 0 is read up to `PSEUDO_LIMIT` whatever the limit asked, so
+    /// even `u64::MAX` is safe for a `/proc` file.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_pseudo_file_is_capped_whatever_the_limit() {
+        let path = std::path::Path::new("/proc/self/status");
+        let whole = read_bytes(path, u64::MAX).unwrap();
+        assert!(whole.starts_with(b"Name:"), "{}", String::from_utf8_lossy(&whole));
+    }
+
     /// An I/O error keeps the `io::Error` as its source; a missing file says so.
     #[test]
     fn an_io_error_has_the_io_error_as_source() {
@@ -577,5 +639,63 @@ mod serde {
         let json = Registry::EMBEDDED_JSON.replacen(r#""services": ["#, r#""services": [5, "#, 1);
         let err = Registry::parse(&json).unwrap_err().to_string();
         assert!(err.ends_with("at `services[0]`: invalid type: integer `5`, expected struct ServiceEntry"), "{err}");
+    }
+}
+
+mod relocate {
+    use super::*;
+    use ports_core::MoveError;
+
+    /// `ports move` to a port in the block but in no group says so, rather than "outside the
+    /// block"; the registry is left as it was.
+    #[test]
+    fn a_port_in_the_block_but_in_no_group_is_said_to_lie_in_no_group() {
+        let mut registry = registry_with_gap();
+        let before = registry.clone();
+        let err = registry.relocate("zero-gateway", 4435).unwrap_err();
+        assert!(matches!(err, MoveError::NoGroup { port: 4435, .. }), "{err:?}");
+        assert_eq!(err.to_string(), "port 4435 lies in no group");
+        assert_eq!(registry, before);
+    }
+}
+
+mod collision {
+    use ports_core::{Collision, Endpoint};
+
+    /// `ports status` marks the services of a collision: each of its two names, and no other.
+    #[test]
+    fn a_collision_involves_its_two_names_only() {
+        let a = Endpoint::new("zero-gateway", "127.0.0.1", 5000);
+        let b = Endpoint::new("zero-channels", "0.0.0.0", 5000);
+        let found = Collision::of_services([&a, &b]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].involves("zero-gateway"));
+        assert!(found[0].involves("zero-channels"));
+        assert!(!found[0].involves("zero-workflow"));
+    }
+}
+
+mod bind {
+    use ports_core::Endpoint;
+
+    /// A bind that fails on a taken port names the address it tried.
+    #[test]
+    fn a_failed_bind_names_the_address_it_tried() {
+        let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = held.local_addr().unwrap();
+        let err = Endpoint::new("zero-gateway", "127.0.0.1", addr.port()).bind().unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse, "{err}");
+        assert_eq!(err.addr(), Some(addr), "{err}");
+    }
+
+    /// The socket table is consulted only when the address is in use: a bind that fails for
+    /// another reason (here an address of no interface, TEST-NET-1) says the OS error alone.
+    #[test]
+    fn a_bind_failing_for_another_reason_names_no_holder() {
+        let err = Endpoint::new("zero-gateway", "192.0.2.1", 4410).bind().unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AddrNotAvailable, "{err}");
+        let message = err.to_string();
+        assert!(!message.contains("held by") && !message.contains("socket table"), "{message}");
+        assert!(!message.contains("holder"), "{message}");
     }
 }
