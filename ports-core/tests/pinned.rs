@@ -699,3 +699,13 @@ mod bind {
         assert!(!message.contains("holder"), "{message}");
     }
 }
+
+/// A read with no limit (`u64::MAX`) reads a regular file whole: the cap's `+ 1` saturates
+/// instead of overflowing (which panicked in debug builds and read nothing in release).
+#[test]
+fn a_read_without_a_limit_reads_the_whole_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.json");
+    std::fs::write(&path, "x".repeat(3000)).unwrap();
+    assert_eq!(ports_core::read_bytes(&path, u64::MAX).unwrap().len(), 3000);
+}
