@@ -46,20 +46,9 @@ fn fixture() -> tempfile::TempDir {
     dir
 }
 
+/// (path, line, kind, port) of each finding: the column is asserted where it matters.
 fn findings(v: &Value) -> Vec<(String, u64, String, u64)> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().to_owned(),
-                f["line"].as_u64().unwrap(),
-                f["kind"].as_str().unwrap().to_owned(),
-                f["port"].as_u64().unwrap(),
-            )
-        })
-        .collect()
+    support::findings(v).into_iter().map(|(path, line, _, kind, port)| (path, line, kind, port)).collect()
 }
 
 #[test]

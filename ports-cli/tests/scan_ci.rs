@@ -24,7 +24,7 @@ use serde_json::Value;
 
 mod support;
 
-use support::{cmd, project, text, write};
+use support::{cmd, findings, json, project, text, write};
 
 /// `ports ARGS` in `dir`, its output read as it comes, killed and failed after `seconds`.
 fn run_within(dir: &Path, args: &[&str], seconds: u64) -> Output {
@@ -56,28 +56,6 @@ fn run_within(dir: &Path, args: &[&str], seconds: u64) -> Output {
 /// `ports ARGS` in `dir` with a deadline of a minute.
 fn ports(dir: &Path, args: &[&str]) -> Output {
     run_within(dir, args, 60)
-}
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(&o.stdout)))
-}
-
-/// (path, line, column, kind, port) of each finding of a `--json` report.
-fn findings(v: &Value) -> Vec<(String, u64, u64, String, u64)> {
-    v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().to_owned(),
-                f["line"].as_u64().unwrap(),
-                f["column"].as_u64().unwrap(),
-                f["kind"].as_str().unwrap().to_owned(),
-                f["port"].as_u64().unwrap(),
-            )
-        })
-        .collect()
 }
 
 /// A repository with one finding of each kind, a path that needs escaping, and claims.

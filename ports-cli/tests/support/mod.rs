@@ -63,3 +63,21 @@ pub fn write(root: &Path, path: &str, bytes: &[u8]) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, bytes).unwrap();
 }
+
+/// (path, line, column, kind, port) of each finding of a `ports scan --json` report.
+pub fn findings(v: &serde_json::Value) -> Vec<(String, u64, u64, String, u64)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_owned(),
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["kind"].as_str().unwrap().to_owned(),
+                f["port"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
