@@ -235,6 +235,16 @@ mod tests {
     }
 
     #[test]
+    fn a_port_is_held_unseen_only_where_the_table_can_miss_it() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        // macOS: the wildcard bind fails over the listener; elsewhere the table saw it already.
+        assert_eq!(held_unseen(port), PROBES_UNSEEN);
+        drop(listener);
+        assert!(!held_unseen(port));
+    }
+
+    #[test]
     fn holders_are_the_same_address_or_a_wildcard_on_the_same_port() {
         let at = |addr: &str, port| Socket { addr: addr.parse().unwrap(), port, owner: None };
         let table = Table {
