@@ -8,7 +8,7 @@ use std::net::IpAddr;
 
 use rustix::net::{
     netlink::{self, SocketAddrNetlink},
-    recv, sendto, socket_with, AddressFamily, RecvFlags, SendFlags, SocketFlags, SocketType,
+    recv, sendto, socket_with, sockopt, AddressFamily, RecvFlags, SendFlags, SocketFlags, SocketType,
 };
 
 use super::procfs::Raw;
@@ -24,6 +24,8 @@ const AF_INET: u8 = 2;
 const AF_INET6: u8 = 10;
 const HEADER: usize = 16;
 const REQUEST: usize = 56;
+/// How long one `recv` waits for the kernel.
+const RECV_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
 
 fn request(family: u8, seq: u32) -> Vec<u8> {
     let len = u32::try_from(HEADER + REQUEST).unwrap_or(72);
@@ -63,6 +65,9 @@ fn parse_msg(m: &[u8]) -> Option<Raw> {
 
 pub(super) fn listeners() -> io::Result<Vec<Raw>> {
     let fd = socket_with(AddressFamily::NETLINK, SocketType::DGRAM, SocketFlags::CLOEXEC, Some(netlink::SOCK_DIAG))?;
+    // A kernel that never answers (a request it drops, a sandbox that swallows netlink) is an
+    // error after this long, and the /proc tables are read instead: never a hang.
+    sockopt::set_socket_timeout(&fd, sockopt::Timeout::Recv, Some(RECV_TIMEOUT))?;
     let kernel = SocketAddrNetlink::new(0, 0);
     let mut found = Vec::new();
     let mut buf = vec![0u8; 64 * 1024];
