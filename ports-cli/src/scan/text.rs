@@ -32,6 +32,9 @@ fn chars(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count()
 }
 
+/// UTF-8's byte-order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Calls `sink` for every port literal of `text`, in order; those on `ports:ignore` lines are
 /// marked `ignored` and not classified.
 pub fn scan_text(index: &Index<'_>, text: &[u8], style: Style, mut sink: impl FnMut(Occurrence<'_>)) {
@@ -80,7 +83,9 @@ pub fn scan_text(index: &Index<'_>, text: &[u8], style: Style, mut sink: impl Fn
             named_on_line.sort_unstable();
             named_on_line.dedup();
         }
-        let (mut column, mut column_at) = (1, line_start);
+        // A byte-order mark is no character of the first line: editors do not show it.
+        let bom = if line_start == 0 && text.starts_with(BOM) { BOM.len() } else { 0 };
+        let (mut column, mut column_at) = (1, line_start + bom);
         for (literal, &named) in batch.iter().zip(&attributed) {
             column += chars(&text[column_at..literal.start]);
             column_at = literal.start;
@@ -104,5 +109,26 @@ pub fn scan_text(index: &Index<'_>, text: &[u8], style: Style, mut sink: impl Fn
                 ignored,
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ports_core::Registry;
+
+    use super::*;
+
+    fn positions(text: &[u8]) -> Vec<(u32, u32)> {
+        let index = Index::new(Registry::embedded());
+        let mut found = Vec::new();
+        scan_text(&index, text, Style::Other, |o| found.push((o.line, o.column)));
+        found
+    }
+
+    #[test]
+    fn columns_count_characters_and_skip_a_byte_order_mark() {
+        assert_eq!(positions(b"WEB=4401\n"), [(1, 5)]);
+        assert_eq!(positions(b"\xEF\xBB\xBFWEB=4401\nX=4401"), [(1, 5), (2, 3)]);
+        assert_eq!(positions("é=4401 ü=4402".as_bytes()), [(1, 3), (1, 10)]);
     }
 }
