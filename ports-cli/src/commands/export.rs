@@ -87,12 +87,23 @@ impl Report for ExportReport {
         match self {
             ExportReport::Print { text, .. } => text.clone(),
             ExportReport::Write { file, registry } => format!("wrote {file} from {registry}\n"),
-            ExportReport::Check { file, difference: None, .. } => format!("{} {file} is up to date\n", green("ok")),
-            ExportReport::Check { file, difference: Some(difference), .. } => format!(
-                "{} {file}:{}; run `ports export` with --out to regenerate it\n",
+            ExportReport::Check { file, difference: None, registry } => {
+                format!("{} {file} is up to date\n{}", green("ok"), super::registry_line(registry))
+            }
+            ExportReport::Check { file, difference: Some(difference), registry } => format!(
+                "{} {file}:{}; run `ports export` with --out to regenerate it\n{}",
                 red("stale"),
-                ports_core::escape_control(difference)
+                ports_core::escape_control(difference),
+                super::registry_line(registry)
             ),
+        }
+    }
+
+    fn notes(&self) -> Vec<String> {
+        match self {
+            // The export is the output (its header names the registry too); stderr names it.
+            ExportReport::Print { registry, .. } => vec![format!("registry: {registry}")],
+            ExportReport::Write { .. } | ExportReport::Check { .. } => Vec::new(),
         }
     }
 
