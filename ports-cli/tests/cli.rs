@@ -349,6 +349,19 @@ fn resolve_every_service_and_one_with_sources() {
     let v = json(&o);
     assert_eq!(v["services"][0]["endpoint"], "0.0.0.0:47009");
     assert_eq!(v["services"][0]["source"], serde_json::json!({ "kind": "env", "var": "SHOP_PORT", "value": "47009" }));
+    assert_eq!(v["config"], config.display().to_string());
+
+    // No file at the config path: none read, and none named.
+    let o = Command::new(env!("CARGO_BIN_EXE_ports"))
+        .args(["resolve", "--json"])
+        .current_dir(dir.path())
+        .env("CODECODER_CONFIG", dir.path().join("absent.json"))
+        .env_remove("PORTS_REGISTRY")
+        .output()
+        .unwrap();
+    let v = json(&o);
+    assert_eq!(v["config"], serde_json::Value::Null);
+    assert_eq!(v["services"][0]["source"], serde_json::json!({ "kind": "default" }));
 }
 
 #[test]

@@ -50,7 +50,8 @@ impl From<&Source> for SourceReport {
 pub struct ResolveReport {
     /// The registry used.
     pub registry: String,
-    /// The config file read (lossy for a path that is not UTF-8: JSON strings are).
+    /// The config file read, `None` when there is none (lossy for a path that is not UTF-8:
+    /// JSON strings are).
     pub config: Option<String>,
     /// Each service shown.
     pub services: Vec<ServiceReport>,
@@ -131,7 +132,9 @@ pub fn resolve(located: &Located, id: Option<&str>) -> Result<ResolveReport, Fai
             Err(error) => ServiceReport::Err { id: r.service.id.clone(), error: error.to_string() },
         })
         .collect();
-    let config = resolver.config_path().map(|p| p.to_string_lossy().into_owned());
+    // Named only when there is a file there: a path that was looked at and found empty was
+    // not read (the resolver treats a missing file as no overrides).
+    let config = resolver.config_path().filter(|p| p.exists()).map(|p| p.to_string_lossy().into_owned());
     Ok(ResolveReport { registry: located.label(), config, services, collisions })
 }
 
