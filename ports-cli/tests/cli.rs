@@ -154,6 +154,32 @@ fn check_malformed_names_line_and_column() {
     assert_eq!(code(&ports(dir.path(), &["list"])), 1);
 }
 
+#[test]
+fn check_names_every_value_of_the_wrong_shape() {
+    let dir = project();
+    let bad = small_registry(47000)
+        .replace("\"port\": 47000", "\"port\": 70000")
+        .replace("\"name\": \"Mailer\"", "\"name\": \"Mailer\", \"owner\": \"ops\"");
+    write(dir.path(), "ports.json", &bad);
+    let o = ports(dir.path(), &["check"]);
+    assert_eq!(code(&o), 1);
+    assert_eq!(
+        stdout(&o),
+        "invalid ports.json is invalid (2 problems):\n  \
+         - 9:19: at `services[0].port` (service `shop`): port 70000 is not a port (1-65535)\n  \
+         - at `services[1]` (service `mailer`): unknown field `owner`, expected one of `port`, `id`, `name`, `group`, `description`, `stack`, `protocol`, `env`, `config`\n"
+    );
+    let v = json(&ports(dir.path(), &["check", "--json"]));
+    assert_eq!(v["problems"][0]["at"], "services[0].port");
+    assert_eq!((v["problems"][0]["line"].as_u64(), v["problems"][0]["column"].as_u64()), (Some(9), Some(19)));
+    assert_eq!(v["problems"][1]["at"], "services[1]");
+    assert_eq!(v["problems"][1]["line"], serde_json::Value::Null);
+    // The registry refused the same way by every command, and by the macros.
+    let o = ports(dir.path(), &["list"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("port 70000 is not a port (1-65535)"), "{}", stderr(&o));
+}
+
 // ---- next ----
 
 #[test]

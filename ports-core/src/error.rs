@@ -206,6 +206,19 @@ pub enum Problem {
         /// The first such character in the field.
         ch: char,
     },
+    /// A value of the wrong type or out of range (`"port": 70000`), or a missing or unknown
+    /// field, listed with the registry's other problems. A registry whose only problem is one
+    /// of these is a [`RegistryError::Syntax`] instead, with its line and column.
+    Shape {
+        /// Where in the document (`services[2].port`).
+        at: String,
+        /// The id of the group or service it lies in, when that entry has a readable one.
+        id: Option<String>,
+        /// The 1-based line and column, when known (for the first such problem in the text).
+        position: Option<(usize, usize)>,
+        /// What is wrong (`port 70000 is not a port (1-65535)`).
+        message: String,
+    },
 }
 
 impl fmt::Display for Problem {
@@ -240,6 +253,17 @@ impl Problem {
             }
             Problem::DuplicateId { kind, id } => write!(f, "duplicate {kind} id `{id}`: used more than once"),
             Problem::PortZero { service } => write!(f, "service `{service}`: port 0 is not a port (1-65535)"),
+            Problem::Shape { at, id, position, message } => {
+                if let Some((line, column)) = position {
+                    write!(f, "{line}:{column}: ")?;
+                }
+                write!(f, "at `{at}`")?;
+                if let Some(id) = id {
+                    let kind = if at.starts_with("groups") { EntryKind::Group } else { EntryKind::Service };
+                    write!(f, " ({kind} `{id}`)")?;
+                }
+                write!(f, ": {message}")
+            }
             Problem::DuplicatePort { port, first, second } => write!(
                 f,
                 "duplicate port {port}: registered to both `{first}` and `{second}`"

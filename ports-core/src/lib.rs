@@ -35,6 +35,7 @@ mod model;
 mod resolve;
 mod serde_impls;
 mod service;
+mod shape;
 pub mod sockets;
 mod validate;
 

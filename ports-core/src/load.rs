@@ -13,7 +13,9 @@ impl Registry {
     /// # Errors
     ///
     /// [`RegistryError::Syntax`] (with line:column and the path inside the document) when the
-    /// text is not a registry, [`RegistryError::Invalid`] with every broken rule otherwise.
+    /// text is not JSON, or has one value of the wrong shape and nothing else wrong;
+    /// [`RegistryError::Invalid`] with every problem otherwise: each value of the wrong shape
+    /// ([`Problem::Shape`](crate::Problem::Shape), `"port": 70000`) and each broken rule.
     ///
     /// ```
     /// let err = ports_core::Registry::parse(r#"{ "name": "x", "block": 5 }"#).unwrap_err();
@@ -23,7 +25,8 @@ impl Registry {
     /// );
     /// ```
     pub fn parse(json: &str) -> Result<Registry, RegistryError> {
-        let registry = Registry::parse_unvalidated(json)?;
+        let json = without_bom(json);
+        let registry = Registry::parse_unvalidated(json).map_err(|first| crate::shape::every_problem(json, first))?;
         registry.validate()?;
         Ok(registry)
     }
@@ -35,7 +38,7 @@ impl Registry {
     ///
     /// [`RegistryError::Syntax`] when the text is not a registry.
     pub fn parse_unvalidated(json: &str) -> Result<Registry, RegistryError> {
-        let json = json.strip_prefix('\u{feff}').unwrap_or(json);
+        let json = without_bom(json);
         let mut de = serde_json::Deserializer::from_str(json);
         let registry: Registry =
             serde_path_to_error::deserialize(&mut de).map_err(|e| syntax_error(e.path().to_string(), e.inner()))?;
@@ -93,6 +96,11 @@ impl FromStr for Registry {
     fn from_str(json: &str) -> Result<Self, Self::Err> {
         Registry::parse(json)
     }
+}
+
+/// The text after a leading byte-order mark, which some editors write and JSON does not allow.
+fn without_bom(json: &str) -> &str {
+    json.strip_prefix('\u{feff}').unwrap_or(json)
 }
 
 fn syntax_error(mut at: String, inner: &serde_json::Error) -> RegistryError {

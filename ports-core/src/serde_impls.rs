@@ -159,6 +159,38 @@ impl<'de> Deserialize<'de> for NamesDe {
     }
 }
 
+/// A service's port as read: any integer is understood, and one outside 0-65535 is named in
+/// the error with the rule it breaks (port 0 passes here and is a rule problem of its own).
+struct PortDe(u16);
+
+impl<'de> Deserialize<'de> for PortDe {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PortVisitor;
+
+        impl Visitor<'_> for PortVisitor {
+            type Value = PortDe;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a port number (1-65535)")
+            }
+
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<PortDe, E> {
+                u16::try_from(value)
+                    .map(PortDe)
+                    .map_err(|_| E::custom(format_args!("port {value} is not a port (1-65535)")))
+            }
+
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<PortDe, E> {
+                u16::try_from(value)
+                    .map(PortDe)
+                    .map_err(|_| E::custom(format_args!("port {value} is not a port (1-65535)")))
+            }
+        }
+
+        deserializer.deserialize_u16(PortVisitor)
+    }
+}
+
 const SERVICE_FIELDS: &[&str] = &["port", "id", "name", "group", "description", "stack", "protocol", "env", "config"];
 
 impl Serialize for ServiceEntry {
@@ -208,7 +240,7 @@ impl<'de> Deserialize<'de> for ServiceEntry {
                 let (mut env, mut config): (Option<NamesDe>, Option<NamesDe>) = (None, None);
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
-                        "port" => set(&mut port, "port", map.next_value::<u16>()?)?,
+                        "port" => set(&mut port, "port", map.next_value::<PortDe>()?.0)?,
                         "id" => set(&mut id, "id", map.next_value::<String>()?)?,
                         "name" => set(&mut name, "name", map.next_value::<String>()?)?,
                         "group" => set(&mut group, "group", map.next_value::<String>()?)?,

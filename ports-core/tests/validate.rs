@@ -122,11 +122,11 @@ fn syntax_errors_name_line_and_column() {
 fn shape_errors_name_the_field() {
     assert_eq!(
         syntax(&registry(GROUPS, r#"[{ "port": "4410", "id": "a", "name": "A", "group": "rust" }]"#)),
-        "registry:4:32: at `services[0].port`: invalid type: string \"4410\", expected u16"
+        "registry:4:32: at `services[0].port`: invalid type: string \"4410\", expected a port number (1-65535)"
     );
     assert_eq!(
         syntax(&registry(GROUPS, &format!("[{}]", svc(65536, "a", "rust")))),
-        "registry:4:31: at `services[0].port`: invalid value: integer `65536`, expected u16"
+        "registry:4:31: at `services[0].port`: port 65536 is not a port (1-65535)"
     );
     assert_eq!(
         syntax(&registry(GROUPS, &format!("[{}]", svc(4410, "a", "rust").replace("\"name\"", "\"nmae\"")))),

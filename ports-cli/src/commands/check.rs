@@ -1,6 +1,6 @@
 //! `ports check [--json]`: every problem of the registry, each naming its entries.
 
-use ports_core::{Registry, RegistryError};
+use ports_core::{Problem, Registry, RegistryError};
 use serde::Serialize;
 
 use crate::context::Located;
@@ -27,13 +27,14 @@ pub struct CheckReport {
 pub struct ProblemReport {
     /// What is wrong, naming the entry.
     pub message: String,
-    /// For a JSON syntax error: the path of the value (`services[2].port`).
+    /// For a JSON syntax error or a value of the wrong shape: the path of the value
+    /// (`services[2].port`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub at: Option<String>,
-    /// For a JSON syntax error: the line.
+    /// For a JSON syntax error, or the first value of the wrong shape: the line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
-    /// For a JSON syntax error: the column.
+    /// For a JSON syntax error, or the first value of the wrong shape: the column.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
     /// For text that is not UTF-8: the offset of the first bad byte.
@@ -58,9 +59,18 @@ impl ProblemReport {
                 offset: Some(*offset),
                 ..ProblemReport::message(ports_core::ReadError::NotUtf8 { offset: *offset }.to_string())
             }],
-            RegistryError::Invalid { problems, .. } => {
-                problems.iter().map(|p| ProblemReport::message(p.to_string())).collect()
-            }
+            RegistryError::Invalid { problems, .. } => problems
+                .iter()
+                .map(|p| match p {
+                    Problem::Shape { at, position, .. } => ProblemReport {
+                        at: Some(at.clone()),
+                        line: position.map(|(line, _)| line),
+                        column: position.map(|(_, column)| column),
+                        ..ProblemReport::message(p.to_string())
+                    },
+                    _ => ProblemReport::message(p.to_string()),
+                })
+                .collect(),
             other => vec![ProblemReport::message(other.to_string())],
         }
     }
@@ -74,14 +84,13 @@ impl ProblemReport {
 pub fn check(located: &Located) -> Result<CheckReport, Failure> {
     let name = located.label();
     let result = match &located.discovery.path {
-        None => Registry::parse_unvalidated(Registry::EMBEDDED_JSON),
+        None => Registry::parse(Registry::EMBEDDED_JSON),
         Some(path) => match Registry::read_text(path) {
-            Ok(text) => Registry::parse_unvalidated(&text),
+            Ok(text) => Registry::parse(&text),
             Err(e @ RegistryError::Encoding { .. }) => Err(e),
             Err(e) => return Err(located.read_failure(e)),
         },
-    }
-    .and_then(|registry| registry.validate().map(|()| registry));
+    };
     Ok(match result {
         Ok(registry) => CheckReport {
             summary: format!(
