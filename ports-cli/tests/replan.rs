@@ -389,3 +389,30 @@ fn a_move_keeps_modes_and_links() {
     // Only the PATH given was rewritten.
     assert!(text(&read(root, "packages/web/src/config.ts")).contains("4410"));
 }
+
+#[test]
+fn a_fix_and_a_move_at_once_lose_nothing() {
+    // Each round: `.env` has a number to fix (the gateway's) and one to move (the channels').
+    for _ in 0..4 {
+        let dir = monorepo();
+        let root = dir.path();
+        write(root, ".env", b"GATEWAY_PORT=4415\nCHANNELS_PORT=4411\n");
+        let fix = support::cmd(root, &["scan", "--fix"]).spawn().unwrap();
+        let mv = support::cmd(root, &["move", "zero-channels", "4434"]).spawn().unwrap();
+        let (fix, mv) = (fix.wait_with_output().unwrap(), mv.wait_with_output().unwrap());
+        assert!(mv.status.success(), "{}", text(&mv.stderr));
+        assert_ne!(fix.status.code(), Some(2), "{}", text(&fix.stderr));
+        // Whichever ran first, both changes are there, and the registry agrees with the file.
+        assert_eq!(read(root, ".env"), b"GATEWAY_PORT=4410\nCHANNELS_PORT=4434\n");
+        let v = json(&run(root, &["list", "--json"]));
+        let channels = v["services"].as_array().unwrap().iter().find(|s| s["id"] == "zero-channels").unwrap();
+        assert_eq!(channels["port"], 4434);
+        // And nothing is left behind: no lock, no temp file.
+        let names: Vec<String> = std::fs::read_dir(root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("lock") || n.contains("ports-tmp"))
+            .collect();
+        assert!(names.is_empty(), "{names:?}");
+    }
+}

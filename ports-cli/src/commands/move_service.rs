@@ -4,8 +4,9 @@
 //! `#[service(port, group)]` claim included — while lines that name someone else, `ports:ignore`
 //! lines, ignored and binary files and non-ports stay, listed in the report.
 //!
-//! Under the registry's lock from start to end, so that two moves at once run one after the
-//! other and each sees the other's files. Every file is prepared before any is renamed, and the
+//! Under the repository's file lock ([`Scope::lock_edits`], which `scan --fix` takes too) and
+//! the registry's lock from start to end, so that two moves, or a move and a fix, run one after
+//! the other and each sees the other's files and registry. Every file is prepared before any is renamed, and the
 //! registry is written last: a failure before that leaves everything as it was.
 
 use std::path::PathBuf;
@@ -82,6 +83,10 @@ pub struct MoveReport {
 /// does not exist (exit 2, nothing written); a file that cannot be written (exit 2, nothing
 /// written).
 pub fn move_service(located: &Located, request: &MoveRequest<'_>) -> Result<MoveReport, Failure> {
+    let scope = Scope::new(located, request.paths, request.exclude)?;
+    // Files, then the registry: the order every writer takes them in (`scan --fix` takes only
+    // the first).
+    let _files = (!request.dry_run).then(|| scope.lock_edits()).transpose()?;
     let mut edit = RegistryEdit::open(located)?;
     let before = edit.registry.clone();
     let from = edit
@@ -94,7 +99,6 @@ pub fn move_service(located: &Located, request: &MoveRequest<'_>) -> Result<Move
         _ => return Err(Failure::usage(format!("unknown service `{}`", request.id))),
     };
     let registry_bytes = edit.bytes()?;
-    let scope = Scope::new(located, request.paths, request.exclude)?;
     let index = Index::new(&before);
     let service = index.by_id(request.id);
     let to = request.port.to_string();

@@ -38,8 +38,10 @@ pub const FILE_LIMIT: u64 = 256 << 20;
 ///
 /// The registry cannot be loaded; a PATH does not exist; a bad `--exclude` (exit 2).
 pub fn scan(located: &Located, args: &ScanArgs) -> Result<ScanReport, Failure> {
-    let registry = located.load()?;
     let scope = Scope::new(located, &args.paths, &args.exclude)?;
+    // A fix that writes reads the registry under the lock, after any `move` in progress.
+    let _lock = (args.fix && !args.dry_run).then(|| scope.lock_edits()).transpose()?;
+    let registry = located.load()?;
     let index = Index::new(&registry);
     let fix = args.fix.then(|| fix(&scope, &index, args.dry_run)).transpose()?;
     // With --dry-run nothing changed: what would be fixed is not reported as left.

@@ -17,6 +17,7 @@ use super::{text, walk, FILE_LIMIT};
 use crate::commands::export::HEADER_MARK;
 use crate::context::Located;
 use crate::failure::Failure;
+use crate::fsx::Lock;
 
 /// `path` relative to the root when inside it, with `/` separators.
 #[must_use]
@@ -94,6 +95,18 @@ impl Scope {
         let excludes = overrides.build().map_err(|e| Failure::usage(format!("--exclude: {e}")))?;
         let registry_file = located.discovery.path.as_ref().and_then(|p| std::fs::canonicalize(p).ok());
         Ok(Scope { root, starts: kept, registry_file, excludes })
+    }
+
+    /// The lock that every command rewriting files of the repository (`move`, `scan --fix`)
+    /// holds from before it reads the registry until its last write: two of them run one after
+    /// the other, so that neither rewrites a file from a text, or against a registry, that the
+    /// other has changed meanwhile. A file `.ports-edit.lock` at the root, there only while held.
+    ///
+    /// # Errors
+    ///
+    /// The root cannot hold the lock file (read-only), or the wait timed out (exit 2).
+    pub fn lock_edits(&self) -> Result<Lock, Failure> {
+        Lock::acquire(&self.root.join("ports-edit"), "the repository's files")
     }
 
     /// Reads every file of the scope through ports-core's reader and hands each text to
