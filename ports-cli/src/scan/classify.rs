@@ -209,6 +209,11 @@ pub fn classify<'a>(index: &Index<'_>, cx: &Context<'a>) -> Verdict<'a> {
             let finding = (cx.style != Style::Markdown).then_some((Kind::HardCoded, Cause::HardCoded));
             Verdict { belongs_to: Some(o), finding, fix: None }
         }
+        // A Markdown line that names the port's owner documents it, whoever else it names
+        // (`| 4410, 4411 | Zero Gateway, Zero Channels |`).
+        (Some(o), Some(_)) if cx.style == Style::Markdown && cx.owner_on_line => {
+            Verdict { belongs_to: Some(o), finding: None, fix: None }
+        }
         (_, Some((Some((named, via)), text))) => Verdict {
             belongs_to: Some(named),
             finding: Some((Kind::Mismatch, Cause::Named { named: index_u32(named), via, text })),
@@ -425,6 +430,8 @@ mod tests {
                 &[(Mismatch, "`Zero Channels` is `zero-channels`, registered on port 4411, not 4417; port 4417 is not registered (it lies in group `rust` (4410-4419), unallocated)")],
             ),
             ("a.md", "| 4410 | Zero Gateway | rust |", &[]),
+            ("a.md", "| 4410, 4411 | Zero Gateway, Zero Channels | both |", &[]),
+            ("a.md", "`GATEWAY_PORT=4411` moves Zero Gateway onto Zero Channels' port", &[]),
             ("a.md", "the gateway (zero-gateway) listens on 4410", &[]),
             ("a.md", "listens on 4410", &[(HardCoded, "port 4410 of `zero-gateway` is hard-coded")]),
             (
