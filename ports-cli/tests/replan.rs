@@ -416,3 +416,16 @@ fn a_fix_and_a_move_at_once_lose_nothing() {
         assert!(names.is_empty(), "{names:?}");
     }
 }
+
+#[test]
+fn text_in_another_encoding_is_scanned_and_moved_keeping_its_bytes() {
+    let dir = monorepo();
+    let root = dir.path();
+    write(root, "config/latin1.env", b"# caf\xe9\nGATEWAY_PORT=4410 # d\xe9faut\n");
+    let v = json(&run(root, &["scan", "--json", "config"]));
+    assert_eq!(v["files_scanned"], 1);
+    assert_eq!(v["findings"][0]["line"], 2);
+    assert_eq!(v["findings"][0]["column"], 14);
+    ok(&run(root, &["move", "zero-gateway", "4433"]));
+    assert_eq!(read(root, "config/latin1.env"), b"# caf\xe9\nGATEWAY_PORT=4433 # d\xe9faut\n");
+}

@@ -64,6 +64,8 @@ fn every_kind_every_non_literal_and_every_skip() {
         (".github/workflows/ci.yml", 1, "hard-coded", 4402),
         // `| 4411 | Zero Channels |` names the port's owner: it documents it, not reported.
         ("docs/RUNBOOK.md", 2, "unregistered", 4433),
+        // Text in another encoding is text: scanned.
+        ("latin1.txt", 1, "unregistered", 4438),
         ("ops.sh", 2, "mismatch", 4410),
         ("ops.sh", 3, "hard-coded", 4410),
         ("ops.sh", 4, "mismatch", 4437),
@@ -73,9 +75,9 @@ fn every_kind_every_non_literal_and_every_skip() {
     let expected: Vec<(String, u64, String, u64)> =
         expected.into_iter().map(|(p, l, k, n)| (p.to_owned(), l, k.to_owned(), n)).collect();
     assert_eq!(found, expected);
-    // Scanned: ops.sh, the two docs, .env, ci.yml, api.ts, main.rs, .gitignore (not the
-    // binary, the Latin-1 file, the ignored build/ or the generated export).
-    assert_eq!(v["files_scanned"], 8);
+    // Scanned: ops.sh, the two docs, .env, ci.yml, api.ts, main.rs, latin1.txt, .gitignore (not
+    // the binary, the ignored build/ or the generated export).
+    assert_eq!(v["files_scanned"], 9);
 
     let by = |path: &str, line: u64| {
         v["findings"].as_array().unwrap().iter().find(|f| f["path"] == path && f["line"] == line).unwrap().clone()
@@ -104,14 +106,11 @@ fn text_output_is_path_line_column_kind_message_then_a_summary() {
     assert_eq!(o.status.code(), Some(1));
     let text = stdout(&o);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 11, "{text}");
-    assert_eq!(lines[10], "registry: the embedded registry");
+    assert_eq!(lines.len(), 12, "{text}");
+    assert_eq!(lines[11], "registry: the embedded registry");
     assert!(lines.contains(&"ops.sh:2:27: mismatch: `REDIS_PORT` is set to 4410, but port 4410 belongs to `zero-gateway` (Zero Gateway), whose variable is `GATEWAY_PORT`"), "{text}");
     assert!(lines.contains(&"ops.sh:3:21: hard-coded: port 4410 of `zero-gateway` is hard-coded (use `${GATEWAY_PORT}` from `ports export env`)"), "{text}");
-    assert_eq!(
-        lines[9],
-        "8 files scanned: 1 unregistered, 2 mismatch, 6 hard-coded; 2 skipped (binary, not UTF-8 or too large)"
-    );
+    assert_eq!(lines[10], "9 files scanned: 2 unregistered, 2 mismatch, 6 hard-coded; 1 skipped (binary or too large)");
     // Deterministic whatever the walk's parallelism.
     assert_eq!(stdout(&ports(dir.path(), &["scan"])), text);
 }
@@ -131,12 +130,12 @@ fn exit_codes_strict_exclude_paths_and_subdirectories() {
     );
     assert_eq!(ports(root, &["scan", "--strict", "src"]).status.code(), Some(1));
     // --exclude removes the problems.
-    let o = ports(root, &["scan", "--exclude", "ops.sh", "--exclude", "docs/**"]);
+    let o = ports(root, &["scan", "--exclude", "ops.sh", "--exclude", "docs/**", "--exclude", "*.txt"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     // From a subdirectory: the whole repository, paths relative to its root.
     let o = ports(&root.join("docs"), &["scan", "--json"]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(findings(&v).len(), 9);
+    assert_eq!(findings(&v).len(), 10);
     assert_eq!(v["findings"][0]["path"], ".env");
     // A missing path: exit 2 naming it.
     let o = ports(root, &["scan", "nope"]);

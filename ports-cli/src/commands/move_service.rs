@@ -62,7 +62,7 @@ pub struct MoveReport {
     pub left: Vec<Left>,
     /// Files that changed between the scan and the write: not rewritten (exit 2).
     pub changed: Vec<String>,
-    /// Files not read: binary, not UTF-8 or too large.
+    /// Files not read: binary (a NUL byte) or too large.
     pub skipped: usize,
     /// The unified diff (with `--dry-run`): the registry first, then every file.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -192,7 +192,7 @@ impl Report for MoveReport {
             text.push_str(&format!("not rewritten: {} changed during the move\n", ports_core::escape_control(file)));
         }
         if self.skipped > 0 {
-            text.push_str(&format!("{} file(s) not read (binary, not UTF-8 or too large)\n", self.skipped));
+            text.push_str(&format!("{} file(s) not read (binary or too large)\n", self.skipped));
         }
         text.push_str(&super::registry_line(&self.registry));
         text

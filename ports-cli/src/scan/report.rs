@@ -51,7 +51,7 @@ pub struct ScanReport {
     pub root: PathBuf,
     /// How many files were read and scanned.
     pub files_scanned: usize,
-    /// Files not scanned: binary, not UTF-8 or too large.
+    /// Files not scanned: binary (a NUL byte) or too large.
     pub skipped: usize,
     /// The findings, by file, files in path order.
     pub files: Vec<FileFindings>,
@@ -156,11 +156,8 @@ impl ScanReport {
                 out.write_all(&line)?;
             }
         }
-        let skipped = if self.skipped > 0 {
-            format!("; {} skipped (binary, not UTF-8 or too large)", self.skipped)
-        } else {
-            String::new()
-        };
+        let skipped =
+            if self.skipped > 0 { format!("; {} skipped (binary or too large)", self.skipped) } else { String::new() };
         writeln!(
             out,
             "{} files scanned: {} unregistered, {} mismatch, {} hard-coded{skipped}",

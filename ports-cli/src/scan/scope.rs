@@ -124,7 +124,10 @@ impl Scope {
             let shown = || escape_control(&relative(path, &self.root)).into_owned();
             match ports_core::read_bytes(path, FILE_LIMIT) {
                 Ok(bytes) => {
-                    if memchr::memchr(0, &bytes).is_some() || std::str::from_utf8(&bytes).is_err() {
+                    // Binary: a NUL byte. Text in another encoding (Latin-1...) is scanned: port
+                    // literals and the names they answer to are ASCII, and a rewrite changes
+                    // digits only.
+                    if memchr::memchr(0, &bytes).is_some() {
                         skipped.fetch_add(1, Ordering::Relaxed);
                         return;
                     }
@@ -171,7 +174,7 @@ impl Scope {
 pub struct Walked {
     /// Files scanned.
     pub scanned: usize,
-    /// Files skipped: binary, not UTF-8, too large.
+    /// Files skipped: binary (a NUL byte) or too large.
     pub skipped: usize,
     /// Warnings, sorted.
     pub warnings: Vec<String>,
@@ -217,7 +220,7 @@ pub struct Rewrite {
     pub rewritten: Vec<crate::edit::Location>,
     /// The literals left, in order.
     pub left: Vec<Left>,
-    /// Files skipped (binary, not UTF-8, too large).
+    /// Files skipped (binary or too large).
     pub skipped: usize,
     /// Warnings of the walk.
     pub warnings: Vec<String>,
