@@ -283,6 +283,9 @@ impl Problem {
                 f,
                 "service `{service}`: env var `{env}` is not a valid name: use [A-Z][A-Z0-9_]* (`GATEWAY_PORT`)"
             ),
+            Problem::DuplicateEnv { env, first, second } if first == second => {
+                write!(f, "duplicate env var `{env}`: `{first}` lists it twice")
+            }
             Problem::DuplicateEnv { env, first, second } => write!(
                 f,
                 "duplicate env var `{env}`: used by both `{first}` and `{second}`"
@@ -291,6 +294,9 @@ impl Problem {
                 f,
                 "service `{service}`: config key `{key}` is not a dotted path of [A-Za-z0-9_-] segments (`workflow.webhook`)"
             ),
+            Problem::DuplicateConfigKey { key, first, second } if first == second => {
+                write!(f, "duplicate config key `{key}`: `{first}` lists it twice")
+            }
             Problem::DuplicateConfigKey { key, first, second } => write!(
                 f,
                 "duplicate config key `{key}`: used by both `{first}` and `{second}`"

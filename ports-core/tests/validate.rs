@@ -314,6 +314,9 @@ fn env_names() {
     }
     let dup = format!("[{}, {}]", with(4410, "a", r#""env": "PORT""#), with(4411, "b", r#""env": "PORT""#));
     assert_eq!(problems(&registry(GROUPS, &dup)), ["duplicate env var `PORT`: used by both `a` and `b`"]);
+    // A service that lists a name of its own twice (an alias added again).
+    let twice = format!("[{}]", with(4410, "a", r#""env": ["PORT", "A_PORT", "PORT"]"#));
+    assert_eq!(problems(&registry(GROUPS, &twice)), ["duplicate env var `PORT`: `a` lists it twice"]);
 }
 
 #[test]
@@ -329,6 +332,8 @@ fn config_keys() {
     }
     let dup = format!("[{}, {}]", with(4410, "a", r#""config": "x.y""#), with(4411, "b", r#""config": "x.y""#));
     assert_eq!(problems(&registry(GROUPS, &dup)), ["duplicate config key `x.y`: used by both `a` and `b`"]);
+    let twice = format!("[{}]", with(4410, "a", r#""config": ["x.y", "x.y"]"#));
+    assert_eq!(problems(&registry(GROUPS, &twice)), ["duplicate config key `x.y`: `a` lists it twice"]);
     let nested = format!("[{}, {}]", with(4410, "a", r#""config": "x""#), with(4411, "b", r#""config": "x.y""#));
     assert_eq!(problems(&registry(GROUPS, &nested)), Vec::<String>::new());
 }
