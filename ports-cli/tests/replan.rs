@@ -429,3 +429,26 @@ fn text_in_another_encoding_is_scanned_and_moved_keeping_its_bytes() {
     ok(&run(root, &["move", "zero-gateway", "4433"]));
     assert_eq!(read(root, "config/latin1.env"), b"# caf\xe9\nGATEWAY_PORT=4433 # d\xe9faut\n");
 }
+
+#[test]
+fn claims_in_every_shape_the_macro_accepts_follow_a_move() {
+    let dir = monorepo();
+    let root = dir.path();
+    let source = "#[cfg_attr(feature = \"alt\", service(\n    // the Zero group\n    group = r\"rust\",\n    port = 4410u16, /* registered */\n))]\npub struct ZeroGateway;\n\n#[service(port = 4410_u16 /* x */, group = r#\"rust\"#, id = \"zero-gateway\")]\npub struct Gateway2;\n";
+    write(root, "services/gateway/src/alt.rs", source.as_bytes());
+    // Claims that agree with the registry: not reported.
+    let v = json(&run(root, &["scan", "--json", "services"]));
+    assert_eq!(v["findings"], serde_json::json!([]), "{v}");
+    ok(&run(root, &["move", "zero-gateway", "4433"]));
+    assert_eq!(
+        text(&read(root, "services/gateway/src/alt.rs")),
+        source
+            .replace("4410", "4433")
+            .replace("r\"rust\"", "r\"integration\"")
+            .replace("r#\"rust\"#", "r#\"integration\"#")
+    );
+    // `#4410` is an issue number, not a port: never moved.
+    write(root, "NOTES.md", b"Zero Gateway: fixed in PR #4410.\n");
+    ok(&run(root, &["move", "zero-gateway", "4434"]));
+    assert_eq!(read(root, "NOTES.md"), b"Zero Gateway: fixed in PR #4410.\n");
+}

@@ -32,11 +32,21 @@ pub fn claims(text: &[u8]) -> Vec<RustClaim> {
     found
 }
 
+/// Past whitespace and comments (`// ..` to the end of the line, `/* .. */`).
 fn skip_ws(text: &[u8], mut i: usize) -> usize {
-    while i < text.len() && text[i].is_ascii_whitespace() {
-        i += 1;
+    loop {
+        while i < text.len() && text[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let rest = &text[i..];
+        if rest.starts_with(b"//") {
+            i += memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        } else if rest.starts_with(b"/*") {
+            i += memchr::memmem::find(&rest[2..], b"*/").map_or(rest.len(), |e| e + 4);
+        } else {
+            return i;
+        }
     }
-    i
 }
 
 fn skip_ws_back(text: &[u8], mut i: usize) -> usize {
@@ -78,6 +88,11 @@ fn claim_at(text: &[u8], at: usize) -> Option<RustClaim> {
         }
         i = skip_ws_back(text, start);
     }
+    // Inside `#[cfg_attr(predicate, ..., service(..))]`: the attribute starts before `cfg_attr`.
+    let in_cfg_attr = i > 0 && text[i - 1] == b',';
+    if in_cfg_attr {
+        i = cfg_attr_start(text, i - 1)?;
+    }
     if i == 0 || text[i - 1] != b'[' {
         return None;
     }
@@ -90,6 +105,7 @@ fn claim_at(text: &[u8], at: usize) -> Option<RustClaim> {
         return None;
     }
     let (args, close) = arguments(text, open + 1)?;
+    let close = if in_cfg_attr { closing_paren(text, close + 1)? } else { close };
     let bracket = skip_ws(text, close + 1);
     if text.get(bracket) != Some(&b']') {
         return None;
@@ -109,6 +125,53 @@ fn claim_at(text: &[u8], at: usize) -> Option<RustClaim> {
     let port_value = std::str::from_utf8(&text[start..end]).ok()?.parse().ok()?;
     let id = id.or_else(|| type_name(text, bracket + 1).map(|name| name.to_kebab_case()));
     Some(RustClaim { port: (start, end), port_value, group, id })
+}
+
+/// The offset of `cfg_attr` in `#[cfg_attr(predicate, .., service` whose comma before `service`
+/// is at `comma`, after whitespace is skipped back from it: where the `[` is looked for.
+fn cfg_attr_start(text: &[u8], comma: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = comma;
+    let floor = comma.saturating_sub(1024);
+    loop {
+        if i <= floor {
+            return None;
+        }
+        i -= 1;
+        match text[i] {
+            b')' => depth += 1,
+            b'(' if depth == 0 => break,
+            b'(' => depth -= 1,
+            b'[' | b']' | b';' | b'{' | b'}' => return None,
+            _ => {}
+        }
+    }
+    let end = skip_ws_back(text, i);
+    let start = end.checked_sub(8)?;
+    (&text[start..end] == b"cfg_attr" && (start == 0 || !ident_byte(text[start - 1])))
+        .then(|| skip_ws_back(text, start))
+}
+
+/// The offset of the `)` that closes the parenthesis open at `i` (depth 1 there), within a
+/// bounded window.
+fn closing_paren(text: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 1usize;
+    let ceiling = i.saturating_add(1024).min(text.len());
+    while i < ceiling {
+        match text[i] {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            b'"' => i += memchr::memchr(b'"', &text[i + 1..ceiling])? + 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 enum Value {
@@ -157,6 +220,20 @@ fn arguments(text: &[u8], mut i: usize) -> Option<(Vec<(&'static str, Value)>, u
                 }
                 i = j + 1;
                 Value::Str(start, j)
+            }
+            // A raw string: `r"rust"`, `r#"rust"#`.
+            b'r' if matches!(text.get(i + 1), Some(b'"' | b'#')) => {
+                let hashes = text[i + 1..].iter().take_while(|&&b| b == b'#').count();
+                let quote = i + 1 + hashes;
+                if text.get(quote) != Some(&b'"') {
+                    return None;
+                }
+                let start = quote + 1;
+                let mut closing = vec![b'"'];
+                closing.resize(1 + hashes, b'#');
+                let end = start + memchr::memmem::find(&text[start..], &closing)?;
+                i = end + closing.len();
+                Value::Str(start, end)
             }
             b'0'..=b'9' => {
                 let start = i;
@@ -267,6 +344,22 @@ mod tests {
             ("#[derive(service)] struct X;", None),
             ("#[other(port = 4410)] struct X;", None),
             ("#[service(port = 4410, group = \"ru", None),
+            (
+                "#[service(\n    group = \"rust\", // the Zero group\n    /* see ADR 7 */ port = 4410,\n)] struct ZeroGateway;",
+                gw(4410, "rust", "zero-gateway"),
+            ),
+            ("#[service(port = 4410 /* x */, group = r\"rust\")] struct ZeroGateway;", gw(4410, "rust", "zero-gateway")),
+            ("#[service(port = 4410, group = r#\"rust\"#)] struct ZeroGateway;", gw(4410, "rust", "zero-gateway")),
+            (
+                "#[cfg_attr(feature = \"zero\", service(port = 4411, group = \"rust\"))] struct ZeroChannels;",
+                gw(4411, "rust", "zero-channels"),
+            ),
+            (
+                "#[cfg_attr(all(unix, feature = \"z\"), derive(Debug), ports_macros::service(port = 4411, group = \"rust\"), allow(x))]\nstruct ZeroChannels;",
+                gw(4411, "rust", "zero-channels"),
+            ),
+            ("fn f(a: u8, service(x)) {}", None),
+            ("#[cfg_attr(test, service(port = 4410, group = \"rust\")", None),
         ];
         for (source, want) in table {
             assert_eq!(one(source), *want, "{source}");

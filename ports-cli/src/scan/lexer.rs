@@ -1,6 +1,7 @@
 //! The port literals of a text: a decimal integer of the block standing alone — not part of a
 //! longer number (`44100`), a version or a decimal (`1.4410.2`, `4410.5`), a hex literal or a
-//! word (`0x4410`, `4410ms`, `v4410`) — and not an end of a range (`4404-4409`).
+//! word (`0x4410`, `4410ms`, `v4410`; a Rust integer suffix is no word: `4410u16` is a port),
+//! an issue number (`#4410`) — and not an end of a range (`4404-4409`).
 //!
 //! One pass, linear in the text: `memchr`'s substring finder for the block's common decimal
 //! prefix (`44` for 4400-4449), then a constant-time check of each hit's neighbours.
@@ -68,9 +69,15 @@ impl Lexer {
             return None;
         }
         let before = start.checked_sub(1).map(|i| text[i]);
-        let after = text.get(end).copied();
         let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        // A Rust integer suffix is part of the literal (`4410u16`, `4410_u16`), not a word.
+        let suffixed = end + rust_suffix(&text[end..]);
+        let after = text.get(suffixed).copied();
         if before.is_some_and(word) || after.is_some_and(word) {
+            return None;
+        }
+        // An issue or pull request (`#4410`, `PR #4410`), not a port.
+        if before == Some(b'#') {
             return None;
         }
         let digit_at = |i: Option<usize>| i.and_then(|i| text.get(i)).is_some_and(u8::is_ascii_digit);
@@ -86,6 +93,21 @@ impl Lexer {
         }
         Some(Literal { start, end, port })
     }
+}
+
+/// The length of the Rust integer suffix `rest` starts with (`u16`, `_u16`, `usize`...), or 0.
+fn rust_suffix(rest: &[u8]) -> usize {
+    const SUFFIXES: [&[u8]; 12] =
+        [b"u8", b"u16", b"u32", b"u64", b"u128", b"usize", b"i8", b"i16", b"i32", b"i64", b"i128", b"isize"];
+    let underscore = usize::from(rest.first() == Some(&b'_'));
+    let rest = &rest[underscore..];
+    SUFFIXES
+        .iter()
+        .filter(|s| rest.starts_with(s))
+        .map(|s| s.len())
+        .max()
+        .filter(|&len| !rest.get(len).is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'_'))
+        .map_or(0, |len| underscore + len)
 }
 
 #[cfg(test)]
@@ -119,6 +141,14 @@ mod tests {
             ("4399", &[]),
             ("_4410", &[]),
             ("4410_", &[]),
+            ("4410u16", &[4410]),
+            ("port = 4410_u16,", &[4410]),
+            ("4410usize", &[4410]),
+            ("4410u", &[]),
+            ("4410u16x", &[]),
+            ("4410u1600", &[]),
+            ("PR #4410", &[]),
+            ("issue #4410, port 4411", &[4411]),
             ("(4410,4411)", &[4410, 4411]),
             ("4410\n4411", &[4410, 4411]),
             ("४४१०", &[]),
