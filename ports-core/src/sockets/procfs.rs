@@ -55,11 +55,15 @@ pub(super) fn listening(ports: &dyn Fn(u16) -> bool) -> Result<Table, TableError
 
 /// Whether to skip netlink, and the `/proc` root: `PORTS_STATUS_PROCFS` (see the module docs).
 fn procfs_setting() -> (bool, PathBuf) {
-    let value = std::env::var_os("PORTS_STATUS_PROCFS").unwrap_or_default();
+    setting(&std::env::var_os("PORTS_STATUS_PROCFS").unwrap_or_default())
+}
+
+/// What a value of `PORTS_STATUS_PROCFS` asks for (empty when unset).
+fn setting(value: &std::ffi::OsStr) -> (bool, PathBuf) {
     let text = value.to_string_lossy().trim().to_ascii_lowercase();
     match text.as_str() {
         "" | "0" | "false" | "no" | "off" => (false, PathBuf::from("/proc")),
-        _ if Path::new(&value).is_absolute() => (true, PathBuf::from(value)),
+        _ if Path::new(value).is_absolute() => (true, PathBuf::from(value)),
         _ => (true, PathBuf::from("/proc")),
     }
 }
@@ -262,6 +266,18 @@ mod tests {
 
     fn all(_: u16) -> bool {
         true
+    }
+
+    #[test]
+    fn the_setting_chooses_netlink_proc_or_a_proc_directory() {
+        let proc_root = PathBuf::from("/proc");
+        for off in ["", "0", "false", "no", "off", " OFF ", "False"] {
+            assert_eq!(setting(off.as_ref()), (false, proc_root.clone()), "{off:?}");
+        }
+        for on in ["1", "true", "yes", "on", "anything", "relative/dir"] {
+            assert_eq!(setting(on.as_ref()), (true, proc_root.clone()), "{on:?}");
+        }
+        assert_eq!(setting("/tmp/fixture".as_ref()), (true, PathBuf::from("/tmp/fixture")));
     }
 
     #[test]
