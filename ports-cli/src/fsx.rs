@@ -400,7 +400,9 @@ impl RegistryEdit {
         Ok(RegistryEdit { real, name, original, registry, _lock: lock })
     }
 
-    /// The registry as it will be written: validated, in the file's conventions.
+    /// The registry as it will be written: validated, in the file's layout and conventions
+    /// ([`Registry::to_json_keeping_layout`](ports_core::Registry::to_json_keeping_layout), then
+    /// its line endings and byte-order mark).
     ///
     /// # Errors
     ///
@@ -409,9 +411,10 @@ impl RegistryEdit {
         if let Err(e) = self.registry.validate() {
             return Err(Failure::problem(format!("the change would break the registry; nothing written: {e}")));
         }
+        // The file's own layout kept (indentation, one-line or multi-line entries).
         let text = self
             .registry
-            .to_json_pretty()
+            .to_json_keeping_layout(&String::from_utf8_lossy(&self.original))
             .map_err(|e| Failure::usage(format!("cannot write {}: {e}; nothing written", self.name)))?;
         Ok(like_original(&text, &self.original))
     }

@@ -452,3 +452,28 @@ fn claims_in_every_shape_the_macro_accepts_follow_a_move() {
     ok(&run(root, &["move", "zero-gateway", "4434"]));
     assert_eq!(read(root, "NOTES.md"), b"Zero Gateway: fixed in PR #4410.\n");
 }
+
+#[test]
+fn every_command_that_writes_the_registry_keeps_its_layout() {
+    // The registry as `jq .` or serde_json's pretty printer writes it: one key per line.
+    let dir = project();
+    let root = dir.path();
+    let value: serde_json::Value = serde_json::from_str(ports_core::Registry::EMBEDDED_JSON).unwrap();
+    let original = serde_json::to_string_pretty(&value).unwrap() + "\n";
+    write(root, "ports.json", original.as_bytes());
+    let file = || text(&read(root, "ports.json"));
+
+    ok(&run(root, &["add", "zero-scheduler", "--group", "rust", "--name", "Zero Scheduler"]));
+    let block = "    {\n      \"port\": 4413,\n      \"id\": \"zero-scheduler\",\n      \"name\": \"Zero Scheduler\",\n      \"group\": \"rust\"\n    },\n";
+    assert!(file().contains(block), "{}", file());
+    assert_eq!(file().replace(block, ""), original, "only the new entry was written");
+
+    ok(&run(root, &["set", "zero-scheduler", "--description", "cron"]));
+    assert!(file().contains("      \"group\": \"rust\",\n      \"description\": \"cron\"\n    },\n"), "{}", file());
+
+    ok(&run(root, &["move", "zero-scheduler", "4414"]));
+    assert!(file().contains("      \"port\": 4414,\n      \"id\": \"zero-scheduler\",\n"), "{}", file());
+
+    ok(&run(root, &["remove", "zero-scheduler"]));
+    assert_eq!(file(), original, "add, set, move, remove: back to the same bytes");
+}

@@ -29,6 +29,7 @@ mod claim;
 mod discover;
 mod error;
 mod file;
+mod layout;
 mod lease;
 mod load;
 mod model;

@@ -291,11 +291,6 @@ impl Registry {
     /// A value that does not serialize: none of the model's do, so an error here is a bug to
     /// report, not a registry to fix.
     pub fn to_json_pretty(&self) -> Result<String, serde_json::Error> {
-        fn line<T: Serialize>(value: &T) -> Result<String, serde_json::Error> {
-            let mut out = Vec::new();
-            value.serialize(&mut serde_json::Serializer::with_formatter(&mut out, Inline))?;
-            String::from_utf8(out).map_err(serde_core::ser::Error::custom)
-        }
         fn list<T: Serialize>(items: &[T]) -> Result<String, serde_json::Error> {
             if items.is_empty() {
                 return Ok("[]".to_owned());
@@ -313,6 +308,14 @@ impl Registry {
         fields.push(format!("  \"services\": {}", list(&self.services)?));
         Ok(format!("{{\n{}\n}}\n", fields.join(",\n")))
     }
+}
+
+/// `value` on one line, as the canonical layout writes a group or a service
+/// (`{ "key": value, "key": value }`, arrays `["A", "B"]`).
+pub(crate) fn line<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+    let mut out = Vec::new();
+    value.serialize(&mut serde_json::Serializer::with_formatter(&mut out, Inline))?;
+    String::from_utf8(out).map_err(serde_core::ser::Error::custom)
 }
 
 /// `{ "key": value, "key": value }` on one line: the layout of one group or service.
