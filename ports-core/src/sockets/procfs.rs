@@ -387,6 +387,53 @@ mod tests {
     }
 
     #[test]
+    fn exactly_as_many_malformed_lines_as_are_shown_are_all_named_and_none_counted() {
+        let mut tcp = HEADER.to_owned();
+        for i in 0..WARNINGS_SHOWN {
+            tcp.push_str(&format!("   {i}: garbage\n"));
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let root = fake_proc(dir.path(), &tcp, Some(HEADER), &[]);
+        let table = read_tables(&root, &all).unwrap();
+        assert_eq!(table.warnings.len(), WARNINGS_SHOWN, "{:?}", table.warnings);
+        assert!(table.warnings.iter().all(|w| w.contains("cannot parse")), "{:?}", table.warnings);
+    }
+
+    #[test]
+    fn fields_of_the_wrong_shape_make_a_line_malformed() {
+        let good = v4_line(0, "0100007F", 4410, "0A", 1);
+        for bad in [
+            good.replace("   0:", "   zz:"),                 // a slot that is not hex
+            good.replace("0100007F:", "0100007F0:"),         // a nine-digit address
+            good.replace("0100007F:113A", "0100007F:113A0"), // a five-digit port
+            good.replace(" 1 1 0000", " +1 1 0000"),         // a signed inode
+        ] {
+            assert_ne!(bad, good);
+            assert!(matches!(parse_line(bad.trim_end(), false), Line::Malformed(_)), "{bad:?}");
+        }
+        assert!(matches!(parse_line(good.trim_end(), false), Line::Listening(_)));
+    }
+
+    #[test]
+    fn an_ipv6_address_is_read_word_by_word_in_the_kernels_byte_order() {
+        // 2001:db8::1, as /proc/net/tcp6 prints it: four 32-bit words, each `%08X` of a
+        // little-endian read.
+        let line = "   0: B80D0120000000000000000001000000:115C 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9 1";
+        assert_eq!(
+            parse_line(line, true),
+            Line::Listening(Raw { addr: "2001:db8::1".parse().unwrap(), port: 0x115C, inode: 9 })
+        );
+    }
+
+    #[test]
+    fn only_the_wanted_sockets_owners_are_looked_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = fake_proc(dir.path(), HEADER, Some(HEADER), &[(10, "other", &[99])]);
+        let wanted: HashSet<u64> = [1].into();
+        assert!(owners(&root, &wanted).is_empty());
+    }
+
+    #[test]
     fn a_table_without_its_header_still_reads_its_first_line() {
         let tcp = v4_line(0, "00000000", 4410, "0A", 7);
         let dir = tempfile::tempdir().unwrap();
