@@ -477,3 +477,19 @@ fn every_command_that_writes_the_registry_keeps_its_layout() {
     ok(&run(root, &["remove", "zero-scheduler"]));
     assert_eq!(file(), original, "add, set, move, remove: back to the same bytes");
 }
+
+#[test]
+fn numbers_that_are_no_ports_stay_where_a_move_passes() {
+    let dir = monorepo();
+    let root = dir.path();
+    let notes = "Zero Gateway: fixed in PR #4410.\n";
+    let script = "GATEWAY_PORT=4410 # issue #4410\nGATEWAY_TIMEOUT=4410\nGATEWAY_OFFSET=-4410\n";
+    let yaml = "zero-gateway: {port: 4410, retries: 4410, maxDelay: 4410}\n";
+    write(root, "NOTES.md", notes.as_bytes());
+    write(root, "gw.sh", script.as_bytes());
+    write(root, "gw.yml", yaml.as_bytes());
+    ok(&run(root, &["move", "zero-gateway", "4433"]));
+    assert_eq!(text(&read(root, "NOTES.md")), notes);
+    assert_eq!(text(&read(root, "gw.sh")), script.replacen("=4410 #", "=4433 #", 1));
+    assert_eq!(text(&read(root, "gw.yml")), yaml.replacen("port: 4410", "port: 4433", 1));
+}

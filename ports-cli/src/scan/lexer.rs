@@ -80,6 +80,18 @@ impl Lexer {
         if before == Some(b'#') {
             return None;
         }
+        // A signed number (`-4410`, `x = +4410`); `${PORT:-4410}` (a shell default) is a port.
+        if matches!(before, Some(b'-' | b'+'))
+            && start
+                .checked_sub(2)
+                .is_none_or(|i| matches!(text[i], b' ' | b'\t' | b'\n' | b'=' | b'(' | b'[' | b'{' | b','))
+        {
+            return None;
+        }
+        // The value of a key that is no port: `GATEWAY_TIMEOUT=4410`, `retries: 4410`.
+        if key_before(text, start).is_some_and(names_no_port) {
+            return None;
+        }
         let digit_at = |i: Option<usize>| i.and_then(|i| text.get(i)).is_some_and(u8::is_ascii_digit);
         // A version or a decimal: `1.4410`, `4410.2`.
         if (before == Some(b'.') && digit_at(start.checked_sub(2))) || (after == Some(b'.') && digit_at(Some(end + 1)))
@@ -93,6 +105,47 @@ impl Lexer {
         }
         Some(Literal { start, end, port })
     }
+}
+
+/// The key a value at `start` is assigned to (`KEY=`, `key: `, `"key": `, `key = `), when
+/// there is one just before it on its line.
+fn key_before(text: &[u8], start: usize) -> Option<&[u8]> {
+    let floor = start.saturating_sub(128);
+    let mut i = start;
+    let back = |i: &mut usize, skip: &dyn Fn(u8) -> bool| {
+        while *i > floor && skip(text[*i - 1]) {
+            *i -= 1;
+        }
+    };
+    back(&mut i, &|b| matches!(b, b'"' | b'\'' | b' ' | b'\t'));
+    if i == floor || !matches!(text[i - 1], b'=' | b':') {
+        return None;
+    }
+    i -= 1;
+    back(&mut i, &|b| matches!(b, b'"' | b'\'' | b' ' | b'\t'));
+    let end = i;
+    back(&mut i, &|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    (i < end).then(|| &text[i..end])
+}
+
+/// Words that, last in a key, say its value is not a port (`GATEWAY_TIMEOUT`, `maxRetries`).
+const NO_PORT_WORDS: &[&str] = &[
+    "bytes", "count", "delay", "gid", "id", "interval", "limit", "max", "memory", "min", "ms", "pid", "replicas",
+    "retries", "retry", "seconds", "secs", "size", "threads", "timeout", "ttl", "uid", "version", "weight", "workers",
+];
+
+/// Whether `key`'s last word (split on `_`, `-`, `.` and camelCase) is one of [`NO_PORT_WORDS`].
+fn names_no_port(key: &[u8]) -> bool {
+    let start = key
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|&(i, &b)| {
+            matches!(b, b'_' | b'-' | b'.') || (i > 0 && b.is_ascii_uppercase() && key[i - 1].is_ascii_lowercase())
+        })
+        .map_or(0, |(i, &b)| if b.is_ascii_uppercase() { i } else { i + 1 });
+    let word = String::from_utf8_lossy(&key[start..]).to_ascii_lowercase();
+    NO_PORT_WORDS.binary_search(&word.as_str()).is_ok()
 }
 
 /// The length of the Rust integer suffix `rest` starts with (`u16`, `_u16`, `usize`...), or 0.
@@ -135,7 +188,16 @@ mod tests {
             ("version 1.4410", &[]),
             ("4404-4409", &[]),
             ("4404 - 4409", &[4404, 4409]),
-            ("-4410", &[4410]),
+            ("-4410", &[]),
+            ("x = +4410, y=-4411", &[]),
+            ("${PORT:-4410}", &[4410]),
+            ("a:-4410 b=4411", &[4410, 4411]),
+            ("GATEWAY_TIMEOUT=4410 GATEWAY_PORT=4411", &[4411]),
+            ("retries: 4410", &[]),
+            ("\"maxRetries\": 4410, \"port\": 4411", &[4411]),
+            ("pid=4410 uid 4411", &[4411]),
+            ("gateway.timeout = 4410", &[]),
+            ("TIMEOUT_PORT=4410", &[4410]),
             ("4410.", &[4410]),
             ("4450", &[]),
             ("4399", &[]),
