@@ -493,3 +493,27 @@ fn numbers_that_are_no_ports_stay_where_a_move_passes() {
     assert_eq!(text(&read(root, "gw.sh")), script.replacen("=4410 #", "=4433 #", 1));
     assert_eq!(text(&read(root, "gw.yml")), yaml.replacen("port: 4410", "port: 4433", 1));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_move_that_cannot_read_everything_writes_nothing() {
+    let dir = monorepo();
+    let root = dir.path();
+    // A FIFO named as a PATH (outside the snapshot, which would block reading it).
+    let elsewhere = tempfile::tempdir().unwrap();
+    let pipe = elsewhere.path().join("pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    let before = snapshot(root);
+    let o = run(root, &["move", "zero-gateway", "4433", ".env", pipe.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("cannot move `zero-gateway`")
+            && err.contains("pipe: it is a FIFO")
+            && err.contains("nothing written"),
+        "{err}"
+    );
+    assert_eq!(snapshot(root), before);
+    // What can be read, alone: moved.
+    ok(&run(root, &["move", "zero-gateway", "4433", ".env"]));
+}

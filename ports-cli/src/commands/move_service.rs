@@ -80,8 +80,8 @@ pub struct MoveReport {
 /// # Errors
 ///
 /// No registry file, an unknown id, a port outside the block, in no group or taken, a PATH that
-/// does not exist (exit 2, nothing written); a file that cannot be written (exit 2, nothing
-/// written).
+/// does not exist, a file or directory that cannot be read, a file that cannot be written (exit
+/// 2, nothing written).
 pub fn move_service(located: &Located, request: &MoveRequest<'_>) -> Result<MoveReport, Failure> {
     let scope = Scope::new(located, request.paths, request.exclude)?;
     // Files, then the registry: the order every writer takes them in (`scan --fix` takes only
@@ -151,6 +151,16 @@ pub fn move_service(located: &Located, request: &MoveRequest<'_>) -> Result<Move
         }
         report.diff = Some(diff);
         return Ok(report);
+    }
+    // A file that could not be read may hold the old port: moving without it would leave the
+    // repository and the registry out of step, silently.
+    if report.incomplete {
+        let unread: Vec<&str> = report.warnings.iter().map(|w| w.strip_prefix("warning: ").unwrap_or(w)).collect();
+        return Err(Failure::usage(format!(
+            "cannot move `{}`: what could not be read may hold port {from} ({}); nothing written; make it readable, or leave it out (--exclude, or PATHs that do not name it)",
+            request.id,
+            unread.join("; ")
+        )));
     }
     // Every file prepared, then renamed; the registry last, still under its lock.
     let Written { changed, .. } = crate::edit::write_all(&rewrite.edits)?;
