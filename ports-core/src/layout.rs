@@ -59,10 +59,14 @@ fn keep_layout(after: &Registry, original: &str) -> Option<String> {
     let texts: Vec<&str> = items.iter().map(|n| &text[n.start()..n.end()]).collect();
     let mut entries = Vec::with_capacity(after.services.len());
     for (k, service) in after.services.iter().enumerate() {
-        let entry = match before.services.iter().position(|s| s.id == service.id) {
+        let position = |id: &str| before.services.iter().position(|s| s.id == id);
+        let entry = match position(&service.id) {
             Some(i) => edit_entry(&text, &items[i], &before.services[i], service)?,
-            // Laid out like the entry before it, or like the first one.
-            None => new_entry(texts[k.saturating_sub(1).min(texts.len() - 1)], &text, items[0].start(), service)?,
+            // Laid out like the entry it follows, as that one was in the file; else the first.
+            None => {
+                let like = k.checked_sub(1).and_then(|j| position(&after.services[j].id)).unwrap_or(0);
+                new_entry(texts[like], &text, items[like].start(), service)?
+            }
         };
         entries.push(entry);
     }
@@ -410,6 +414,38 @@ mod tests {
         let mut registry = Registry::parse(&empty).unwrap();
         registry.insert_in_port_order(ServiceEntry::new(4400, "api", "API", "core"));
         assert_eq!(registry.to_json_keeping_layout(&empty).unwrap(), registry.to_json_pretty().unwrap());
+    }
+
+    #[test]
+    fn a_new_entry_follows_the_layout_of_the_one_before_it() {
+        let original = "{\"name\": \"Shop\", \"block\": {\"start\": 7000, \"end\": 7009},\n\"groups\": [{\"id\": \"web\", \"start\": 7000, \"end\": 7009, \"title\": \"Web\"}],\n\"services\": [\n  {\"port\": 7000, \"id\": \"a\", \"name\": \"A\", \"group\": \"web\"},\n  {\n    \"port\": 7005,\n    \"id\": \"b\",\n    \"name\": \"B\",\n    \"group\": \"web\"\n  }\n]}\n";
+        let text = edited(original, |r| r.insert_in_port_order(ServiceEntry::new(7006, "c", "C", "web")));
+        assert!(
+            text.ends_with("  },\n  {\n    \"port\": 7006,\n    \"id\": \"c\",\n    \"name\": \"C\",\n    \"group\": \"web\"\n  }\n]}\n"),
+            "{text}"
+        );
+        let text = edited(original, |r| r.insert_in_port_order(ServiceEntry::new(7001, "c", "C", "web")));
+        assert!(text.contains("\"group\": \"web\"},\n  { \"port\": 7001, \"id\": \"c\", \"name\": \"C\", \"group\": \"web\" },\n  {\n"), "{text}");
+    }
+
+    #[test]
+    fn values_that_did_not_change_keep_their_own_spelling() {
+        // A compact array and an escaped string: equal values, not the canonical text.
+        let original = JQ.replace(
+            "\"env\": \"SITE_PORT\"",
+            "\"env\": [\"SITE_PORT\",\"SHOP_PORT\"],\n      \"description\": \"the \\\"site\\\" \\u0041\"",
+        );
+        let text = edited(&original, |r| r.services[0].name = "Storefront".into());
+        assert_eq!(text, original.replace("\"name\": \"Site\"", "\"name\": \"Storefront\""));
+    }
+
+    #[test]
+    fn a_dropped_field_goes_with_its_comma_wherever_it_stands() {
+        let original = JQ.replace("      \"port\": 7000,", "      \"description\": \"first\",\n      \"port\": 7000,");
+        let text = edited(&original, |r| r.services[0].description = None);
+        assert_eq!(text, JQ);
+        let text = edited(JQ, |r| r.services[0].env = None);
+        assert_eq!(text, JQ.replace(",\n      \"env\": \"SITE_PORT\"", ""));
     }
 
     #[test]

@@ -63,3 +63,15 @@ fn without_a_root() {
     let d = discover(&dir, Some(OsStr::new("x.json")), false);
     assert_eq!(d.path.as_deref(), Some(dir.join("x.json").as_path()));
 }
+
+#[test]
+fn a_registry_given_with_the_flag_says_so() {
+    let d = ports_core::Discovery {
+        path: Some("/srv/ports.json".into()),
+        origin: Origin::Flag("/srv/ports.json".into()),
+        root: None,
+    };
+    assert_eq!(d.to_string(), "/srv/ports.json (--registry)");
+    let embedded = ports_core::Discovery { path: None, ..d };
+    assert_eq!(embedded.to_string(), "the embedded registry");
+}
