@@ -144,8 +144,9 @@ fn names_no_port(key: &[u8]) -> bool {
             matches!(b, b'_' | b'-' | b'.') || (i > 0 && b.is_ascii_uppercase() && key[i - 1].is_ascii_lowercase())
         })
         .map_or(0, |(i, &b)| if b.is_ascii_uppercase() { i } else { i + 1 });
-    let word = String::from_utf8_lossy(&key[start..]).to_ascii_lowercase();
-    NO_PORT_WORDS.binary_search(&word.as_str()).is_ok()
+    let word = &key[start..];
+    // No allocation: this runs for every literal that follows a key.
+    NO_PORT_WORDS.iter().any(|w| w.as_bytes().eq_ignore_ascii_case(word))
 }
 
 /// The length of the Rust integer suffix `rest` starts with (`u16`, `_u16`, `usize`...), or 0.
