@@ -452,6 +452,31 @@ mod tests {
     }
 
     #[test]
+    fn spans_cover_each_value_empty_containers_and_escapes_included() {
+        let text = r#" {"a": {}, "b": [ ], "c": [1, {"d": "x\"y"}], "e": -1.5e3, "f": null} "#;
+        let root = spans::parse(text).unwrap();
+        let at = |node: &spans::Node| &text[node.start()..node.end()];
+        assert_eq!(at(&root), &text[1..text.len() - 1]);
+        assert_eq!(at(root.member("a").unwrap()), "{}");
+        assert_eq!(at(root.member("b").unwrap()), "[ ]");
+        assert_eq!(at(root.member("c").unwrap()), r#"[1, {"d": "x\"y"}]"#);
+        let spans::Node::Array { items, .. } = root.member("c").unwrap() else { panic!() };
+        assert_eq!(at(items[1].member("d").unwrap()), r#""x\"y""#);
+        assert_eq!(at(root.member("e").unwrap()), "-1.5e3");
+        assert_eq!(at(root.member("f").unwrap()), "null");
+        assert!(root.member("g").is_none());
+        // Deeper than serde_json reads: refused, as by the parse this follows.
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(spans::parse(&deep(100)).is_some());
+        assert!(spans::parse(&deep(200)).is_none());
+        let deep_objects = format!("{}1{}", "{\"a\": ".repeat(200), "}".repeat(200));
+        assert!(spans::parse(&deep_objects).is_none());
+        for broken in ["", "{", "{\"a\" 1}", "{\"a\": 1,}", "[1 2]", "\"open", "{} x"] {
+            assert!(spans::parse(broken).is_none(), "{broken:?}");
+        }
+    }
+
+    #[test]
     fn the_canonical_layout_stays_canonical() {
         let original = Registry::EMBEDDED_JSON;
         let mut registry = Registry::parse(original).unwrap();
