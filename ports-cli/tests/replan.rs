@@ -517,3 +517,16 @@ fn a_move_that_cannot_read_everything_writes_nothing() {
     // What can be read, alone: moved.
     ok(&run(root, &["move", "zero-gateway", "4433", ".env"]));
 }
+
+#[test]
+fn the_files_ports_writes_beside_others_are_not_walked() {
+    let dir = monorepo();
+    let root = dir.path();
+    // A lock and a temp file of a concurrent (or killed) command: there for a moment only.
+    write(root, "deploy/.settings.toml.lock", b"PORT=4410\n");
+    write(root, "deploy/.settings.toml.ports-tmp-AbC123", b"[gateway]\nport = 4410\n");
+    let v = json(&run(root, &["scan", "--json", "deploy"]));
+    let paths: Vec<&str> = v["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert!(paths.iter().all(|p| !p.contains(".lock") && !p.contains("ports-tmp")), "{paths:?}");
+    assert_eq!(v["files_scanned"], 3);
+}

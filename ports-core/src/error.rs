@@ -257,7 +257,11 @@ impl Problem {
                 if let Some((line, column)) = position {
                     write!(f, "{line}:{column}: ")?;
                 }
-                write!(f, "at `{at}`")?;
+                if at.is_empty() {
+                    f.write_str("at the top level")?;
+                } else {
+                    write!(f, "at `{at}`")?;
+                }
                 if let Some(id) = id {
                     let kind = if at.starts_with("groups") { EntryKind::Group } else { EntryKind::Service };
                     write!(f, " ({kind} `{id}`)")?;

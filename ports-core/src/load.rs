@@ -25,8 +25,8 @@ impl Registry {
     /// );
     /// ```
     pub fn parse(json: &str) -> Result<Registry, RegistryError> {
-        let json = without_bom(json);
-        let registry = Registry::parse_unvalidated(json).map_err(|first| crate::shape::every_problem(json, first))?;
+        let registry =
+            Registry::parse_unvalidated(json).map_err(|first| crate::shape::every_problem(without_bom(json), first))?;
         registry.validate()?;
         Ok(registry)
     }

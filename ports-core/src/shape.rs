@@ -22,7 +22,12 @@ pub(crate) fn every_problem(json: &str, first: RegistryError) -> RegistryError {
     let Ok(Value::Object(mut root)) = serde_json::from_str::<Value>(json) else { return first };
     let mut problems = Vec::new();
     let groups = entries::<Group>(&mut root, "groups", &mut problems);
-    let services = entries::<ServiceEntry>(&mut root, "services", &mut problems);
+    // `services` is optional: absent, there are none (and the group rules still apply).
+    let services = if root.contains_key("services") {
+        entries::<ServiceEntry>(&mut root, "services", &mut problems)
+    } else {
+        Some((Vec::new(), Vec::new()))
+    };
     // The top level, with the entries taken out: its own fields, by the model's impl.
     match (read::<Registry>(&Value::Object(root), ""), groups, services) {
         (Ok(mut registry), Some((groups, failed_groups)), Some((services, _))) => {
@@ -37,18 +42,29 @@ pub(crate) fn every_problem(json: &str, first: RegistryError) -> RegistryError {
         (Ok(_), ..) => {}
         (Err(problem), ..) => problems.insert(0, problem),
     }
-    if problems.len() < 2 {
-        return first;
-    }
-    for problem in &mut problems {
-        if let Problem::Shape { at: here, position, .. } = problem {
-            if here == at {
-                *position = Some((*line, *column));
-                break;
-            }
+    // The top level: `.` in the typed parse's path, empty here.
+    let at = if at == "." { "" } else { at.as_str() };
+    let count = problems.len();
+    let located = problems.iter_mut().find_map(|p| match p {
+        Problem::Shape { at: here, position, .. } if here.as_str() == at => Some(position),
+        _ => None,
+    });
+    match located {
+        Some(_) if count < 2 => first,
+        Some(position) => {
+            *position = Some((*line, *column));
+            RegistryError::Invalid { path: None, problems }
+        }
+        // What the plain JSON read cannot see (a key written twice: it keeps the last) is the
+        // typed parse's own problem: first in the list.
+        None if count == 0 => first,
+        None => {
+            let at = at.to_owned();
+            let RegistryError::Syntax { line, column, message, .. } = first else { return first };
+            problems.insert(0, Problem::Shape { at, id: None, position: Some((line, column)), message });
+            RegistryError::Invalid { path: None, problems }
         }
     }
-    RegistryError::Invalid { path: None, problems }
 }
 
 /// The entries of the array `key` (taken out of `root`, which keeps an empty array in its
@@ -165,6 +181,42 @@ mod tests {
             [
                 "1:11: at `name`: invalid type: integer `5`, expected a string",
                 "at `services[0].port` (service `x`): port 99999 is not a port (1-65535)",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_key_written_twice_is_named_with_the_rest() {
+        let json = format!(
+            "{HEAD}\n    {{ \"port\": 7000, \"port\": 7001, \"id\": \"twice\", \"name\": \"T\", \"group\": \"web\" }},\n    {{ \"port\": 70000, \"id\": \"big\", \"name\": \"B\", \"group\": \"web\" }}\n  ] }}"
+        );
+        assert_eq!(
+            problems(&json),
+            [
+                "4:32: at `services[0]`: duplicate field `port`",
+                "at `services[1].port` (service `big`): port 70000 is not a port (1-65535)",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_top_level_is_named_as_such_and_groups_are_checked_without_services() {
+        let json = r#"{ "block": { "start": 7000, "end": 7019 },
+  "groups": [ { "id": "a", "start": 7000, "end": 7010, "title": "A" }, { "id": "b", "start": 7010, "end": 7019, "title": "B", "extra": 1 } ] }"#;
+        assert_eq!(
+            problems(json),
+            [
+                "at the top level: missing field `name`",
+                "2:133: at `groups[1]` (group `b`): unknown field `extra`, expected one of `id`, `start`, `end`, `title`, `reserved`",
+            ]
+        );
+        let json = r#"{ "name": "T", "block": { "start": 7000, "end": 7019 },
+  "groups": [ { "id": "a", "start": 7000, "end": 7010, "title": "A" }, { "id": "b", "start": 7010, "end": 7019, "title": "B" }, { "id": "c", "start": 1, "end": "2", "title": "C" } ] }"#;
+        assert_eq!(
+            problems(json),
+            [
+                "2:163: at `groups[2].end` (group `c`): invalid type: string \"2\", expected u16",
+                "groups `a` and `b` overlap: both hold port 7010",
             ]
         );
     }

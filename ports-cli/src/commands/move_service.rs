@@ -126,6 +126,7 @@ pub fn move_service(located: &Located, request: &MoveRequest<'_>) -> Result<Move
             (None, None) => "the line names someone else".to_owned(),
         })
     });
+    let rewrite_unreadable = rewrite.unreadable;
     let registry_path = edit.path().map_or_else(|| located.label(), |p| relative(p, &scope.root));
     let mut report = MoveReport {
         registry: located.label(),
@@ -153,8 +154,8 @@ pub fn move_service(located: &Located, request: &MoveRequest<'_>) -> Result<Move
         return Ok(report);
     }
     // A file that could not be read may hold the old port: moving without it would leave the
-    // repository and the registry out of step, silently.
-    if report.incomplete {
+    // repository and the registry out of step, silently. (One that vanished holds nothing.)
+    if rewrite_unreadable {
         let unread: Vec<&str> = report.warnings.iter().map(|w| w.strip_prefix("warning: ").unwrap_or(w)).collect();
         return Err(Failure::usage(format!(
             "cannot move `{}`: what could not be read may hold port {from} ({}); nothing written; make it readable, or leave it out (--exclude, or PATHs that do not name it)",

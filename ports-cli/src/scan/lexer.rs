@@ -107,8 +107,9 @@ impl Lexer {
     }
 }
 
-/// The key a value at `start` is assigned to (`KEY=`, `key: `, `"key": `, `key = `), when
-/// there is one just before it on its line.
+/// The key a value at `start` is assigned to (`KEY=`, `key: `, `"key": `, `key = `, the shell
+/// default `${KEY:-`), when there is one just before it on its line. A `:` with nothing between
+/// it and the value and no quote before it is a host's (`orders-ms:4410`), not a key's.
 fn key_before(text: &[u8], start: usize) -> Option<&[u8]> {
     let floor = start.saturating_sub(128);
     let mut i = start;
@@ -118,10 +119,16 @@ fn key_before(text: &[u8], start: usize) -> Option<&[u8]> {
         }
     };
     back(&mut i, &|b| matches!(b, b'"' | b'\'' | b' ' | b'\t'));
-    if i == floor || !matches!(text[i - 1], b'=' | b':') {
+    if i == floor {
         return None;
     }
-    i -= 1;
+    let spaced = i < start;
+    match text[i - 1] {
+        b'=' => i -= 1,
+        b'-' if i >= floor + 2 && text[i - 2] == b':' => i -= 2,
+        b':' if spaced || (i >= floor + 2 && matches!(text[i - 2], b'"' | b'\'')) => i -= 1,
+        _ => return None,
+    }
     back(&mut i, &|b| matches!(b, b'"' | b'\'' | b' ' | b'\t'));
     let end = i;
     back(&mut i, &|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
@@ -199,6 +206,12 @@ mod tests {
             ("pid=4410 uid 4411", &[4411]),
             ("gateway.timeout = 4410", &[]),
             ("TIMEOUT_PORT=4410", &[4410]),
+            (
+                "http://orders-ms:4410 KAFKA=kafka-ms:4411 \"user-ms:4412\" redis://cache.max:4413",
+                &[4410, 4411, 4412, 4413],
+            ),
+            ("\"timeout\":4410 'retries':4411 retries:4412", &[4412]),
+            ("${GATEWAY_TIMEOUT:-4410} ${GATEWAY_PORT:-4411}", &[4411]),
             ("4410.", &[4410]),
             ("4450", &[]),
             ("4399", &[]),

@@ -100,13 +100,17 @@ impl Scope {
     /// The lock that every command rewriting files of the repository (`move`, `scan --fix`)
     /// holds from before it reads the registry until its last write: two of them run one after
     /// the other, so that neither rewrites a file from a text, or against a registry, that the
-    /// other has changed meanwhile. A file `.ports-edit.lock` at the root, there only while held.
+    /// other has changed meanwhile. A file `.ports-edit.lock`, there only while held: in `.git/`
+    /// when the root has one (so that even a killed command leaves nothing `git status` shows),
+    /// else at the root.
     ///
     /// # Errors
     ///
-    /// The root cannot hold the lock file (read-only), or the wait timed out (exit 2).
+    /// The directory cannot hold the lock file (read-only), or the wait timed out (exit 2).
     pub fn lock_edits(&self) -> Result<Lock, Failure> {
-        Lock::acquire(&self.root.join("ports-edit"), "the repository's files")
+        let git = self.root.join(".git");
+        let dir = if git.is_dir() { git } else { self.root.clone() };
+        Lock::acquire(&dir.join("ports-edit"), "the repository's files")
     }
 
     /// Reads every file of the scope through ports-core's reader and hands each text to
@@ -117,8 +121,9 @@ impl Scope {
         let skipped = AtomicUsize::new(0);
         let errors = Mutex::new(Vec::new());
         let walk = walk::Walk::new(self.starts.clone(), self.root.clone(), self.excludes.clone());
+        let unreadable = std::sync::atomic::AtomicBool::new(false);
         let mut warnings = walk.run(&|path: &Path| {
-            if self.is_registry(path) {
+            if self.is_registry(path) || is_ours(path) {
                 return;
             }
             let shown = || escape_control(&relative(path, &self.root)).into_owned();
@@ -142,10 +147,12 @@ impl Scope {
                     skipped.fetch_add(1, Ordering::Relaxed);
                 }
                 Err(e) => {
+                    let vanished = matches!(&e, ReadError::Io(io) if io.kind() == io::ErrorKind::NotFound);
+                    if !vanished {
+                        unreadable.store(true, Ordering::Relaxed);
+                    }
                     let why = match &e {
-                        ReadError::Io(io) if io.kind() == io::ErrorKind::NotFound => {
-                            "it vanished during the scan".to_owned()
-                        }
+                        _ if vanished => "it vanished during the scan".to_owned(),
                         ReadError::Io(io) => plain(io).to_string(),
                         other => format!("{other} (it changed during the scan)"),
                     };
@@ -157,10 +164,12 @@ impl Scope {
             }
         });
         let errors = errors.into_inner().unwrap_or_else(PoisonError::into_inner);
-        let incomplete = !errors.is_empty() || warnings.iter().any(|w| w.starts_with("warning: not scanned"));
+        let walk_unread = warnings.iter().any(|w| w.starts_with("warning: not scanned"));
+        let incomplete = !errors.is_empty() || walk_unread;
+        let unreadable = unreadable.into_inner() || walk_unread;
         warnings.extend(errors);
         warnings.sort();
-        Walked { scanned: scanned.into_inner(), skipped: skipped.into_inner(), warnings, incomplete }
+        Walked { scanned: scanned.into_inner(), skipped: skipped.into_inner(), warnings, incomplete, unreadable }
     }
 
     fn is_registry(&self, path: &Path) -> bool {
@@ -178,8 +187,19 @@ pub struct Walked {
     pub skipped: usize,
     /// Warnings, sorted.
     pub warnings: Vec<String>,
-    /// Whether a file or directory could not be read.
+    /// Whether a file or directory could not be read, or vanished during the walk.
     pub incomplete: bool,
+    /// Whether a file or directory that exists could not be read (a vanished file holds no port).
+    pub unreadable: bool,
+}
+
+/// The files `ports` itself creates beside others while it writes (`.ports.json.lock`,
+/// `.ports-edit.lock`, `.config.ts.ports-tmp-XXXXXX`): never a source of ports, and there only
+/// for a moment, so not walked (a concurrent command's would vanish under the walk).
+fn is_ours(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') && (n.ends_with(".lock") || n.contains(".ports-tmp-")))
 }
 
 /// An I/O error without the path some messages carry.
@@ -224,8 +244,10 @@ pub struct Rewrite {
     pub skipped: usize,
     /// Warnings of the walk.
     pub warnings: Vec<String>,
-    /// Whether something could not be read.
+    /// Whether something could not be read, or vanished.
     pub incomplete: bool,
+    /// Whether something that exists could not be read.
+    pub unreadable: bool,
 }
 
 impl Scope {
@@ -267,6 +289,7 @@ impl Scope {
             skipped: walked.skipped,
             warnings: walked.warnings,
             incomplete: walked.incomplete,
+            unreadable: walked.unreadable,
             ..Rewrite::default()
         };
         for (edit, rewritten, left) in files {

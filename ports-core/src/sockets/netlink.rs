@@ -108,7 +108,12 @@ fn read_datagram(data: &[u8], found: &mut Vec<Raw>) -> io::Result<Dump> {
             NLMSG_DONE => return Ok(Dump::Done),
             NLMSG_ERROR => {
                 let errno = u32_at(data, at + HEADER).map_or(0, |e| i32::from_ne_bytes(e.to_ne_bytes()));
-                return Err(io::Error::from_raw_os_error(-errno));
+                // An error of 0 acknowledges the request: nothing more comes.
+                return match errno.checked_neg() {
+                    Some(0) => Ok(Dump::Done),
+                    Some(errno) => Err(io::Error::from_raw_os_error(errno)),
+                    None => Err(io::Error::new(io::ErrorKind::InvalidData, "a netlink error out of range")),
+                };
             }
             SOCK_DIAG_BY_FAMILY => match parse_msg(&data[at + HEADER..at + len]) {
                 Some(raw) => found.push(raw),
@@ -215,6 +220,10 @@ mod tests {
         let err = read_datagram(&data, &mut Vec::new()).unwrap_err();
         assert_eq!(err.raw_os_error(), Some(13));
         assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
+        // 0 is an acknowledgement; i32::MIN has no negation (a crafted message): no panic.
+        assert_eq!(read_datagram(&nlmsg(NLMSG_ERROR, &0i32.to_ne_bytes()), &mut Vec::new()).unwrap(), Dump::Done);
+        let err = read_datagram(&nlmsg(NLMSG_ERROR, &i32::MIN.to_ne_bytes()), &mut Vec::new()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
     }
 
     #[test]
