@@ -480,7 +480,7 @@ mod tests {
         assert!(spans::parse(&deep(130)).is_none());
         let deep_objects = format!("{}1{}", "{\"a\": ".repeat(200), "}".repeat(200));
         assert!(spans::parse(&deep_objects).is_none());
-        for broken in ["", "{", "{\"a\" 1}", "{\"a\": 1,}", "{a\": 1}", "[1 2]", "\"open", "{} x"] {
+        for broken in ["", "{", "{\"a\" 1}", "{\"a\": 1,}", "{a\": 1}", "{\"a\": }", "[1, ]", "[1 2]", "\"open", "{} x"] {
             assert!(spans::parse(broken).is_none(), "{broken:?}");
         }
     }
