@@ -51,9 +51,15 @@ impl Parse for Input {
             generics.where_clause = Some(input.parse()?);
         }
         if !generics.params.is_empty() || generics.where_clause.is_some() {
+            // Spanned on the parameters, else on the where clause (which `Generics` does not print).
+            let (tokens, what) = match (generics.params.is_empty(), &generics.where_clause) {
+                (true, clause) => (clause.to_token_stream(), "the where clause"),
+                (false, Some(_)) => (generics.to_token_stream(), "the parameters and the where clause"),
+                (false, None) => (generics.to_token_stream(), "the parameters"),
+            };
             return Err(syn::Error::new_spanned(
-                generics.to_token_stream(),
-                format!("a ports! struct cannot be generic: every field of `{name}` is a `ports_core::Endpoint`; remove the parameters"),
+                tokens,
+                format!("a ports! struct cannot be generic: every field of `{name}` is a `ports_core::Endpoint`; remove {what}"),
             ));
         }
         if !input.peek(syn::token::Brace) {
