@@ -1,8 +1,11 @@
 //! Writing a registry over the file it was read from, keeping the file's layout: the services
 //! array is rebuilt entry by entry — an unchanged entry byte for byte, a changed one with only
 //! its changed values replaced, a new one laid out like its neighbours — and everything else is
-//! left as it is. The result is parsed back and compared with the registry; when the layout
-//! cannot be followed, the canonical layout is written instead ([`Registry::to_json_pretty`]).
+//! left as it is. Every entry written anew is parsed back and compared with the service it
+//! stands for; when the layout cannot be followed, the canonical layout is written instead
+//! ([`Registry::to_json_pretty`]).
+
+use std::borrow::Cow;
 
 use crate::model::{Registry, ServiceEntry};
 use crate::serde_impls::line;
@@ -60,26 +63,48 @@ fn keep_layout(after: &Registry, original: &str) -> Option<String> {
     // Linear in the registry: 65,535 services are written in well under a second.
     let index: std::collections::HashMap<&str, usize> =
         before.services.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
-    let mut entries = Vec::with_capacity(after.services.len());
+    let mut entries: Vec<Cow<'_, str>> = Vec::with_capacity(after.services.len());
     for (k, service) in after.services.iter().enumerate() {
         let position = |id: &str| index.get(id).copied();
         let entry = match position(&service.id) {
-            Some(i) => edit_entry(&text, &items[i], &before.services[i], service)?,
+            // Unchanged: the file's own bytes, which parsed to this very entry.
+            Some(i) if before.services[i] == *service => Cow::Borrowed(texts[i]),
+            Some(i) => Cow::Owned(edit_entry(&text, &items[i], &before.services[i], service)?),
             // Laid out like the entry it follows, as that one was in the file; else the first.
             None => {
                 let like = k.checked_sub(1).and_then(|j| position(&after.services[j].id)).unwrap_or(0);
-                new_entry(texts[like], &text, items[like].start(), service)?
+                Cow::Owned(new_entry(texts[like], &text, items[like].start(), service)?)
             }
         };
+        // Every entry written anew is read back: it must be the service, or the layout is not
+        // followed. The rest is the file's own text: whitespace and commas between entries.
+        if let Cow::Owned(written) = &entry {
+            if serde_json::from_str::<ServiceEntry>(written).ok().as_ref() != Some(service) {
+                return None;
+            }
+        }
         entries.push(entry);
     }
     let lead = &text[open + 1..items[0].start()];
     let trail = &text[items[items.len() - 1].end()..close - 1];
     let default_sep = format!(",{lead}");
     let sep = items.get(1).map_or(default_sep.as_str(), |second| &text[items[0].end()..second.start()]);
-    let array_text = if entries.is_empty() { "[]".to_owned() } else { format!("[{lead}{}{trail}]", entries.join(sep)) };
-    let out = format!("{}{array_text}{}", &text[..open], &text[close..]);
-    (Registry::parse_unvalidated(&out).ok()? == *after).then_some(out)
+    let mut out = String::with_capacity(text.len() + 256);
+    out.push_str(&text[..open]);
+    out.push('[');
+    if !entries.is_empty() {
+        out.push_str(lead);
+        for (n, entry) in entries.iter().enumerate() {
+            if n > 0 {
+                out.push_str(sep);
+            }
+            out.push_str(entry);
+        }
+        out.push_str(trail);
+    }
+    out.push(']');
+    out.push_str(&text[close..]);
+    Some(out)
 }
 
 /// The fields of a service in the model's order, each with its value as the canonical layout
@@ -87,7 +112,7 @@ fn keep_layout(after: &Registry, original: &str) -> Option<String> {
 fn fields(service: &ServiceEntry) -> Option<Vec<(String, String)>> {
     let text = line(service).ok()?;
     let spans::Node::Object { members, .. } = spans::parse(&text)? else { return None };
-    Some(members.into_iter().map(|m| (m.key, text[m.value.start()..m.value.end()].to_owned())).collect())
+    Some(members.into_iter().map(|m| (m.key.into_owned(), text[m.value.start()..m.value.end()].to_owned())).collect())
 }
 
 /// The text of the entry `node` (the service `old`), with the values that differ in `new`
@@ -119,7 +144,7 @@ fn edit_entry(text: &str, node: &spans::Node, old: &ServiceEntry, new: &ServiceE
     let entry_text = &text[start..end];
     let added: Vec<String> = new_fields
         .iter()
-        .filter(|(key, _)| !members.iter().any(|m| &m.key == key))
+        .filter(|(key, _)| !members.iter().any(|m| m.key == key.as_str()))
         .map(|(key, value)| Some(format!("{}: {value}", line(key).ok()?)))
         .collect::<Option<_>>()?;
     if !added.is_empty() {
@@ -170,23 +195,25 @@ fn indent_of(text: &str, at: usize) -> String {
 /// has already been parsed by serde_json, so it is valid JSON of a bounded depth; anything else
 /// is `None`.
 mod spans {
+    use std::borrow::Cow;
     /// A value and its byte range.
     #[derive(Debug)]
-    pub(super) enum Node {
-        Object { start: usize, end: usize, members: Vec<Member> },
-        Array { start: usize, end: usize, items: Vec<Node> },
+    pub(super) enum Node<'a> {
+        Object { start: usize, end: usize, members: Vec<Member<'a>> },
+        Array { start: usize, end: usize, items: Vec<Node<'a>> },
         Scalar { start: usize, end: usize },
     }
 
     /// One `"key": value` of an object.
     #[derive(Debug)]
-    pub(super) struct Member {
-        pub(super) key: String,
+    pub(super) struct Member<'a> {
+        /// Borrowed from the text unless it holds an escape.
+        pub(super) key: Cow<'a, str>,
         pub(super) key_start: usize,
-        pub(super) value: Node,
+        pub(super) value: Node<'a>,
     }
 
-    impl Node {
+    impl<'a> Node<'a> {
         pub(super) fn start(&self) -> usize {
             match self {
                 Node::Object { start, .. } | Node::Array { start, .. } | Node::Scalar { start, .. } => *start,
@@ -199,7 +226,7 @@ mod spans {
             }
         }
 
-        pub(super) fn member(&self, key: &str) -> Option<&Node> {
+        pub(super) fn member(&self, key: &str) -> Option<&Node<'a>> {
             match self {
                 Node::Object { members, .. } => members.iter().find(|m| m.key == key).map(|m| &m.value),
                 _ => None,
@@ -210,7 +237,7 @@ mod spans {
     /// The depth serde_json accepts.
     const MAX_DEPTH: usize = 128;
 
-    pub(super) fn parse(text: &str) -> Option<Node> {
+    pub(super) fn parse(text: &str) -> Option<Node<'_>> {
         let bytes = text.as_bytes();
         let (node, end) = value(bytes, skip(bytes, 0), 0)?;
         (skip(bytes, end) == bytes.len()).then_some(node)
@@ -235,7 +262,7 @@ mod spans {
         }
     }
 
-    fn value(b: &[u8], start: usize, depth: usize) -> Option<(Node, usize)> {
+    fn value(b: &[u8], start: usize, depth: usize) -> Option<(Node<'_>, usize)> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -254,10 +281,10 @@ mod spans {
                     let key_end = string_end(b, i)?;
                     let raw = &b[key_start + 1..key_end - 1];
                     // Most keys have no escape: taken as they are, without a JSON decode.
-                    let key: String = if raw.contains(&b'\\') {
-                        serde_json::from_slice(&b[key_start..key_end]).ok()?
+                    let key: Cow<'_, str> = if raw.contains(&b'\\') {
+                        Cow::Owned(serde_json::from_slice(&b[key_start..key_end]).ok()?)
                     } else {
-                        std::str::from_utf8(raw).ok()?.to_owned()
+                        Cow::Borrowed(std::str::from_utf8(raw).ok()?)
                     };
                     i = skip(b, key_end);
                     if b.get(i) != Some(&b':') {
@@ -480,7 +507,8 @@ mod tests {
         assert!(spans::parse(&deep(130)).is_none());
         let deep_objects = format!("{}1{}", "{\"a\": ".repeat(200), "}".repeat(200));
         assert!(spans::parse(&deep_objects).is_none());
-        for broken in ["", "{", "{\"a\" 1}", "{\"a\": 1,}", "{a\": 1}", "{\"a\": }", "[1, ]", "[1 2]", "\"open", "{} x"] {
+        for broken in ["", "{", "{\"a\" 1}", "{\"a\": 1,}", "{a\": 1}", "{\"a\": }", "[1, ]", "[1 2]", "\"open", "{} x"]
+        {
             assert!(spans::parse(broken).is_none(), "{broken:?}");
         }
     }
