@@ -15,6 +15,10 @@ ports_macros::ports! {
 
 fn main() {
     assert_eq!(Storefront::ENV, Some("STOREFRONT_PORT"));
+    // The registry's aliases reach the type, and resolving honours them.
+    assert_eq!((Storefront::ENV_ALIASES, Storefront::CONFIG_ALIASES), (&["SHOP_PORT"][..], &["shop"][..]));
+    let by_alias = Storefront::resolve_with(&ports_core::Resolver::new().env("SHOP_PORT", "7005")).unwrap();
+    assert_eq!(by_alias.port, 7005);
     // Run-time checks use the same registry: 7010 belongs to `mailer` there.
     let resolver = ports_core::Resolver::new().env("STOREFRONT_PORT", "7010");
     let err = Storefront::resolve_with(&resolver).unwrap_err();
